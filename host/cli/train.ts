@@ -1,7 +1,7 @@
 /**
  * `aon-cim train --task kws|vww --mode baseline|noise|full --bits 8|6|4 [--eta η] [--epochs N]
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
- * [--range-init one|calibrated] [--checkpoints DIR] [--limit N]`:
+ * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
@@ -10,6 +10,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Bits } from '../chip/program.js';
 import { sharedDataDir } from '../paths.js';
 import type { EpochLog, TrainProgress } from '../../models/train/train.js';
+import type { RangeInit } from '../../models/train/hw.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { parseBits, parseFiniteNumber, parseNonNegInt, parsePositiveInt } from './options.js';
@@ -33,7 +34,7 @@ interface TrainFlags {
   resume?: boolean;
   limit?: number;
   checkpoints?: string;
-  rangeInit: 'one' | 'calibrated';
+  rangeInit: RangeInit;
 }
 
 /** The paper's noise levels (section 6.1): ~10 % KWS, ~20 % VWW. */
@@ -56,9 +57,9 @@ function parseEta(v: string): number {
   return n;
 }
 
-function parseRangeInit(v: string): 'one' | 'calibrated' {
-  if (v === 'one' || v === 'calibrated') return v;
-  throw new InvalidArgumentError(`range-init must be one or calibrated (got "${v}")`);
+function parseRangeInit(v: string): RangeInit {
+  if (v === 'one' || v === 'calibrated' || v === 'fitted') return v;
+  throw new InvalidArgumentError(`range-init must be one, calibrated or fitted (got "${v}")`);
 }
 
 function parseLr(v: string): number {
@@ -93,7 +94,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
     .option('--resume', 'continue from the run\'s last checkpoint (same settings)')
-    .option('--range-init <how>', 'full: S and r_ADC start at 1 (paper) or calibrated (percentiles of the stage-1 model)', parseRangeInit, 'one' as const)
+    .option('--range-init <how>', 'full: S and r_ADC start at 1 (paper), calibrated (percentiles of the stage-1 model) or fitted (MSE-optimal at --bits)', parseRangeInit, 'one' as const)
     .option('--checkpoints <dir>', 'checkpoint directory (default checkpoints/<task>-<mode>[-<bits>b]-seed<n>/)')
     .option('--limit <n>', 'use only n examples of the data set (smoke tests)', parsePositiveInt)
     .action(async (f: TrainFlags) => {

@@ -21,6 +21,8 @@ export class Adam {
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,
     private readonly epsilon = 1e-7,
+    /** Per-variable multipliers of the learning rate (default 1), in the order of `vars`. */
+    private readonly lrScale: number[] = [],
   ) {
     for (const x of vars) {
       this.m.set(x.name, tf.variable(tf.zerosLike(x), false));
@@ -34,15 +36,16 @@ export class Adam {
     const t = this.step;
     const a = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     tf.tidy(() => {
-      for (const x of this.vars) {
+      this.vars.forEach((x, i) => {
         const g = grads[x.name];
-        if (!g) continue;
+        if (!g) return;
+        const ai = a * (this.lrScale[i] ?? 1);
         const m = this.m.get(x.name)!;
         const v = this.v.get(x.name)!;
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
-        x.assign(tf.sub(x, tf.div(tf.mul(m, a), tf.add(tf.sqrt(v), this.epsilon))));
-      }
+        x.assign(tf.sub(x, tf.div(tf.mul(m, ai), tf.add(tf.sqrt(v), this.epsilon))));
+      });
     });
   }
 

@@ -5,12 +5,19 @@
  * `full` the DAC/ADC quantizers (eq. 4) with learned r_ADC,l and one shared gain S (eq. 5–6); LR 1/10 of
  * stage 1 with the same cosine decay; ranges on their own rate decaying 1e-3 → 1e-4; dL/dS clipped at 0.01;
  * quantization noise p = 0.5.
+ * The paper's ranges start at 1, so its range rate is a rate relative to the range. Ranges that start
+ * elsewhere (calibrated: r_ADC,l ≈ 4–56, S ≈ 0.1 for KWS) get the same relative rate: each range
+ * variable's rate is scaled by its starting magnitude. With an absolute 1e-3, 440 steps left every
+ * r_ADC,l of KWS where calibration put it while S (≈0.1) moved by half.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam.js';
 import { forward, rangeVariables, stdOf, weightVariables, type AnalogModel, type ForwardOptions, type LayerTap } from './model.js';
+import { maxCode } from './ste.js';
 
 export type TrainMode = 'baseline' | 'noise' | 'full';
+/** Where a `full` run's S and r_ADC,l start: 1 (section 4.2), percentiles (contracts §1), or MSE-fitted at its bits. */
+export type RangeInit = 'one' | 'calibrated' | 'fitted';
 
 export interface HwConfig {
   mode: TrainMode;
@@ -74,10 +81,13 @@ export interface Optimizers {
   ranges: Adam | null;
 }
 
+/** Call once the ranges hold their starting values: the range rates are relative to them. */
 export function createOptimizers(model: AnalogModel, cfg: HwConfig): Optimizers {
+  const rVars = rangeVariables(model);
+  const scale = rVars.map((v) => Math.max(Math.abs(v.dataSync()[0]!), 1e-6));
   return {
     weights: new Adam(weightVariables(model)),
-    ranges: cfg.mode === 'full' ? new Adam(rangeVariables(model)) : null,
+    ranges: cfg.mode === 'full' ? new Adam(rVars, 0.9, 0.999, 1e-7, scale) : null,
   };
 }
 
@@ -140,25 +150,21 @@ export function absPercentile(values: Float32Array, p: number): number {
 }
 
 export interface CalibratedRanges {
-  /** Per layer r_DAC,l (percentile of |input|) and r_ADC,l (percentile of |pre-activation|). */
+  /** Per layer r_DAC,l and r_ADC,l (calibrateRanges: the pre-activation percentile, as the image stores it). */
   rDac: number[];
   rAdc: number[];
-  /** S = mean over layers of r_DAC,l·W_l,max/r_ADC,l. */
+  /** The shared gain. */
   S: number;
 }
 
-/**
- * Contracts §1 (Appendix C style) for images trained without converter constraints: ranges from
- * float forward passes over calibration inputs; then S and r_ADC,l are set in the model so that
- * rDacOf() gives the calibrated r_DAC,l and the chip's r_ADC,l = r_DAC,l·W_l,max/S.
- */
-export function calibrateRanges(model: AnalogModel, batches: tf.Tensor4D[]): CalibratedRanges {
+/** Each layer's DAC input and ADC pre-activation values over calibration batches (float forward). */
+function collectLayerValues(model: AnalogModel, batches: tf.Tensor4D[]): { ins: Float32Array[]; pres: Float32Array[] } {
   const n = model.layers.length;
   const ins: Float32Array[][] = Array.from({ length: n }, () => []);
   const pres: Float32Array[][] = Array.from({ length: n }, () => []);
   for (const x of batches) {
     const taps: LayerTap[] = [];
-    tf.tidy(() => void evalLogits2(model, x, taps));
+    tf.tidy(() => void forward(model, x, { training: false, eta: 0, bits: null, quantNoiseP: 1, seed: 0 }, taps));
     taps.forEach((t, i) => {
       ins[i]!.push(t.input.dataSync() as Float32Array);
       pres[i]!.push(t.preActivation.dataSync() as Float32Array);
@@ -175,14 +181,101 @@ export function calibrateRanges(model: AnalogModel, batches: tf.Tensor4D[]): Cal
     }
     return out;
   };
-  const rDac = ins.map((p) => Math.max(absPercentile(cat(p), CALIBRATION_PERCENTILE), 1e-6));
-  const rAdc = pres.map((p) => Math.max(absPercentile(cat(p), CALIBRATION_PERCENTILE), 1e-6));
-  const S = model.layers.reduce((a, l, i) => a + (rDac[i]! * l.wMax) / rAdc[i]!, 0) / n;
-  model.S.assign(tf.scalar(S));
-  model.layers.forEach((l, i) => l.rAdc.assign(tf.scalar((rDac[i]! * l.wMax) / S)));
-  return { rDac, rAdc, S };
+  return { ins: ins.map(cat), pres: pres.map(cat) };
 }
 
-function evalLogits2(model: AnalogModel, x: tf.Tensor4D, taps: LayerTap[]): tf.Tensor2D {
-  return forward(model, x, { training: false, eta: 0, bits: null, quantNoiseP: 1, seed: 0 }, taps);
+/** Sets S and every r_ADC,l in the model (rDacOf then gives r_DAC,l = r_ADC,l·S/W_l,max). */
+function assignRanges(model: AnalogModel, rAdc: number[], S: number): CalibratedRanges {
+  model.S.assign(tf.scalar(S));
+  model.layers.forEach((l, i) => l.rAdc.assign(tf.scalar(rAdc[i]!)));
+  return { rDac: model.layers.map((l, i) => (rAdc[i]! * S) / l.wMax), rAdc, S };
+}
+
+/**
+ * Contracts §1 (Appendix C style) for images trained without converter constraints: r_DAC,l and the
+ * pre-activation range from the 99.995th percentiles of float forward passes over calibration inputs;
+ * then S = mean over layers of r_DAC,l·W_l,max/r_ADC,l and the chip's r_ADC,l = r_DAC,l·W_l,max/S.
+ */
+export function calibrateRanges(model: AnalogModel, batches: tf.Tensor4D[]): CalibratedRanges {
+  const { ins, pres } = collectLayerValues(model, batches);
+  const rDac = ins.map((v) => Math.max(absPercentile(v, CALIBRATION_PERCENTILE), 1e-6));
+  const rPre = pres.map((v) => Math.max(absPercentile(v, CALIBRATION_PERCENTILE), 1e-6));
+  const S = model.layers.reduce((a, l, i) => a + (rDac[i]! * l.wMax) / rPre[i]!, 0) / model.layers.length;
+  assignRanges(model, model.layers.map((l, i) => (rDac[i]! * l.wMax) / S), S);
+  // The image stores the percentile ranges; the chip derives its r_ADC,l from r_DAC,l and S.
+  return { rDac, rAdc: rPre, S };
+}
+
+/** Round half to even (contracts §2), for the quantizer model below. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Mean squared error of eq. 4's quantizer (range r, `bits`) on `values`. */
+export function quantizationMse(values: Float32Array, r: number, bits: number): number {
+  const delta = r / maxCode(bits);
+  let se = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    const c = x > r ? r : x < -r ? -r : x;
+    const e = roundHalfEven(c / delta) * delta - x;
+    se += e * e;
+  }
+  return values.length === 0 ? 0 : se / values.length;
+}
+
+/** At most this many values (an even stride through them) enter the range search. */
+const MSE_SAMPLE = 1 << 17;
+
+/**
+ * The range that minimises the quantization MSE at `bits`, searched over max|x|·2^(−k/16), k = 0…159
+ * (down to ~1e-3 of the maximum): the usual post-training choice of clipping range for few-bit
+ * quantizers — a percentile near the maximum is right at 8 bit and far too wide at 4 bit.
+ */
+export function mseOptimalRange(values: Float32Array, bits: number): number {
+  const stride = Math.max(1, Math.ceil(values.length / MSE_SAMPLE));
+  const sample = stride === 1 ? values : Float32Array.from({ length: Math.floor(values.length / stride) }, (_, i) => values[i * stride]!);
+  let max = 0;
+  for (const v of sample) max = Math.max(max, Math.abs(v));
+  if (max === 0) return 1e-6;
+  let best = max;
+  let bestMse = Infinity;
+  for (let k = 0; k < 160; k++) {
+    const r = max * 2 ** (-k / 16);
+    const mse = quantizationMse(sample, r, bits);
+    if (mse < bestMse) {
+      bestMse = mse;
+      best = r;
+    }
+  }
+  return best;
+}
+
+/**
+ * Starting ranges of a `full` run at `bits` (`--range-init fitted`): per layer the MSE-optimal DAC range
+ * r*_DAC,l ((bits+1)-bit, layer input) and ADC range r*_ADC,l (bits, pre-activation). One shared S
+ * cannot give both exactly (r_DAC,l = r_ADC,l·S/W_l,max), so S is their geometric-mean ratio
+ * (least squares in log space) and each layer splits its remaining mismatch evenly between its DAC
+ * and its ADC: r_ADC,l = sqrt(r*_ADC,l · r*_DAC,l·W_l,max/S). Training then learns the rest.
+ */
+export function fitRangesForBits(model: AnalogModel, batches: tf.Tensor4D[], bits: number): CalibratedRanges {
+  const { ins, pres } = collectLayerValues(model, batches);
+  const { S, rAdc } = sharedGainSplit(
+    ins.map((v) => mseOptimalRange(v, bits + 1)),
+    pres.map((v) => mseOptimalRange(v, bits)),
+    model.layers.map((l) => l.wMax),
+  );
+  return assignRanges(model, rAdc, S);
+}
+
+/**
+ * Target ranges r*_DAC,l, r*_ADC,l → one S and r_ADC,l under r_DAC,l = r_ADC,l·S/W_l,max: log S = mean of
+ * log(r*_DAC,l·W_l,max/r*_ADC,l); r_ADC,l = sqrt(r*_ADC,l · r*_DAC,l·W_l,max/S), so each layer's ADC
+ * range is too wide by the factor its DAC range is too narrow (or the reverse).
+ */
+export function sharedGainSplit(dacStar: number[], adcStar: number[], wMax: number[]): { S: number; rAdc: number[] } {
+  const ratio = wMax.map((w, i) => (dacStar[i]! * w) / adcStar[i]!);
+  const S = Math.exp(ratio.reduce((a, q) => a + Math.log(q), 0) / ratio.length);
+  return { S, rAdc: wMax.map((w, i) => Math.sqrt(adcStar[i]! * ((dacStar[i]! * w) / S))) };
 }

@@ -15,7 +15,7 @@ import type { TrainingMeta, WeightImage } from '../image/types.js';
 import { loadCheckpoint, modelState, restoreModelState, saveCheckpoint } from './checkpoint.js';
 import { loadTaskData, type Examples, type TaskData } from './data.js';
 import { exportImage, initFromImage } from './export.js';
-import { calibrateRanges, createOptimizers, evalLogits, stageOf, trainStep, type HwConfig, type TrainMode } from './hw.js';
+import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, stageOf, trainStep, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, type AnalogModel } from './model.js';
 
@@ -41,9 +41,10 @@ export interface TrainOptions {
   checkpointDir?: string;
   /**
    * `full` only: where S and r_ADC,l start — 'one' (section 4.2: initialised at 1) or 'calibrated'
-   * (contracts §1's percentile ranges of the initial model, for inputs far from unit scale).
+   * (contracts §1's percentile ranges of the initial model, for inputs far from unit scale) or 'fitted'
+   * (MSE-optimal ranges of the initial model at the run's bits: hw.ts fitRangesForBits).
    */
-  rangeInit?: 'one' | 'calibrated';
+  rangeInit?: RangeInit;
   /** Stop (as if killed) after this many epochs of this call, right after the checkpoint (tests of resume). */
   stopAfterEpochs?: number;
   /** Use only this many examples of the data set (smoke tests). */
@@ -103,7 +104,7 @@ export interface RunConfig {
   seed: number;
   init: string | null;
   limit: number | null;
-  rangeInit: 'one' | 'calibrated' | null;
+  rangeInit: RangeInit | null;
 }
 
 export interface TrainResult {
@@ -223,7 +224,8 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
         for (const l of model.layers) l.rAdc.assign(tf.scalar(1));
       } else {
         const batches = examplesToBatches(model, data.calibration(o.calibrationExamples ?? 256), 64);
-        calibrateRanges(model, batches);
+        if (o.rangeInit === 'fitted') fitRangesForBits(model, batches, o.bits);
+        else calibrateRanges(model, batches);
         tf.dispose(batches);
       }
     }
