@@ -51,6 +51,8 @@ export interface ForwardOptions {
   quantNoiseP: number;
   /** Seed of this pass's random draws (weight noise, quantization-noise masks). */
   seed: number;
+  /** Momentum of the moving BN statistics in a training pass (default BN_MOMENTUM; 0 = take this batch's). */
+  bnMomentum?: number;
 }
 
 /** Tensors of one layer seen in a forward pass (for range calibration). */
@@ -190,7 +192,7 @@ function arrayOp(layer: AnalogLayerParams, x: tf.Tensor4D, w: tf.Tensor): tf.Ten
 }
 
 /** BN (batch statistics when training, with moving-average updates; else moving statistics) or bias. */
-function digitalAffine(layer: AnalogLayerParams, y: tf.Tensor4D, training: boolean): tf.Tensor4D {
+function digitalAffine(layer: AnalogLayerParams, y: tf.Tensor4D, training: boolean, momentum: number): tf.Tensor4D {
   if (!layer.spec.bn) return tf.add(y, layer.bias!) as tf.Tensor4D;
   let mean: tf.Tensor;
   let variance: tf.Tensor;
@@ -199,8 +201,8 @@ function digitalAffine(layer: AnalogLayerParams, y: tf.Tensor4D, training: boole
     const m = layer.movingMean!;
     const v = layer.movingVar!;
     // A side effect off the loss path (no gradient reaches it): the moving statistics follow the batch.
-    m.assign(tf.tidy(() => tf.add(tf.mul(m, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM))));
-    v.assign(tf.tidy(() => tf.add(tf.mul(v, BN_MOMENTUM), tf.mul(variance, 1 - BN_MOMENTUM))));
+    m.assign(tf.tidy(() => tf.add(tf.mul(m, momentum), tf.mul(mean, 1 - momentum))));
+    v.assign(tf.tidy(() => tf.add(tf.mul(v, momentum), tf.mul(variance, 1 - momentum))));
   } else {
     mean = layer.movingMean!;
     variance = layer.movingVar!;
@@ -255,7 +257,7 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
       const keep = qTrain ? keepMask(y.shape, opts.quantNoiseP, subSeed(opts.seed, i, 3)) : null;
       y = quantize(y, layer.rAdc as tf.Scalar, opts.bits, keep) as tf.Tensor4D;
     }
-    y = digitalAffine(layer, y, opts.training);
+    y = digitalAffine(layer, y, opts.training, opts.bnMomentum ?? BN_MOMENTUM);
     if (s.relu) y = tf.relu(y);
     if (s.residual !== undefined) {
       const skip = tensors.get(s.residual)!;

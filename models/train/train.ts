@@ -15,7 +15,7 @@ import type { TrainingMeta, WeightImage } from '../image/types.js';
 import { loadCheckpoint, modelState, restoreModelState, saveCheckpoint } from './checkpoint.js';
 import { loadTaskData, type Examples, type TaskData } from './data.js';
 import { exportImage, initFromImage } from './export.js';
-import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, stageOf, trainStep, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
+import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, type AnalogModel } from './model.js';
 
@@ -86,7 +86,15 @@ export interface TrainLog {
   data: string;
   epochs: EpochLog[];
   /** Validation accuracy of the written image: float (no converters), and with converters at each bit width. */
-  final: { valAccuracyFloat: number; valAccuracyQuantized: Record<string, number>; S: number; wallSec: number; samplesPerSec: number };
+  final: {
+    valAccuracyFloat: number;
+    valAccuracyQuantized: Record<string, number>;
+    /** `full`: validation accuracy at its bits before the BN re-estimation (the last epoch's). */
+    valAccuracyBeforeBnReestimation?: number;
+    S: number;
+    wallSec: number;
+    samplesPerSec: number;
+  };
   image: string;
   createdAt: string;
 }
@@ -113,6 +121,9 @@ export interface TrainResult {
   imagePath: string;
   logPath: string;
 }
+
+/** Unaugmented training examples for the BN re-estimation of `full` images (hw.ts reestimateBatchNorm). */
+export const BN_REESTIMATION_EXAMPLES = 1024;
 
 /** models/<task>/<mode>[-<bits>].aonw — the names `ablation` and the runtime look for */
 export function defaultImagePath(task: Task, mode: TrainMode, bits: number): string {
@@ -319,7 +330,13 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
 
   // Converter ranges: learned (full) or calibrated on training data (contracts §1).
   let calibrated: ReturnType<typeof calibrateRanges> | null = null;
-  if (o.mode !== 'full') {
+  let valBeforeBn: number | null = null;
+  if (o.mode === 'full') {
+    valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, o.bits);
+    const batches = examplesToBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128);
+    reestimateBatchNorm(model, batches, o.bits);
+    tf.dispose(batches);
+  } else {
     const batches = examplesToBatches(model, data.calibration(o.calibrationExamples ?? 256), 64);
     calibrated = calibrateRanges(model, batches);
     tf.dispose(batches);
@@ -350,6 +367,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     final: {
       valAccuracyFloat: valFloat,
       valAccuracyQuantized: valQuant,
+      ...(valBeforeBn === null ? {} : { valAccuracyBeforeBnReestimation: valBeforeBn }),
       S: image.S,
       wallSec,
       samplesPerSec: trainedMs > 0 ? (1000 * trainedSamples) / trainedMs : 0,
