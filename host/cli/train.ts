@@ -94,7 +94,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
     .option('--resume', 'continue from the run\'s last checkpoint (same settings)')
-    .option('--range-init <how>', 'full: S and r_ADC start at 1 (paper), calibrated (percentiles of the stage-1 model) or fitted (MSE-optimal at --bits)', parseRangeInit, 'one' as const)
+    .option('--range-init <how>', 'full: S and r_ADC start at 1 (paper), calibrated (percentiles of the stage-1 model) or fitted (MSE-optimal at --bits; default)', parseRangeInit, 'fitted' as const)
     .option('--checkpoints <dir>', 'checkpoint directory (default checkpoints/<task>-<mode>[-<bits>b]-seed<n>/)')
     .option('--limit <n>', 'use only n examples of the data set (smoke tests)', parsePositiveInt)
     .action(async (f: TrainFlags) => {

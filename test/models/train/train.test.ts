@@ -74,7 +74,7 @@ describe('train (tiny, real data)', () => {
   });
 
   it('full 4-bit from the stage-1 image: weights start there, W_max kept, ranges learned (eq. 5)', async () => {
-    const r = await train({ ...base('full'), mode: 'full', bits: 4, steps: 2, init: join(dir, 'a.aonw') });
+    const r = await train({ ...base('full'), mode: 'full', bits: 4, steps: 2, init: join(dir, 'a.aonw'), rangeInit: 'one' });
     const img = loadWeightImage(r.imagePath, 'kws');
     expect(img.training).toMatchObject({ method: 'full', bits: 4, eta: 0.1 });
     img.layers.forEach((l, i) => {
