@@ -3,7 +3,7 @@
  * labelled set, mean ± std per point, next to the float baseline of the same image.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Task } from '../../models/graphs/types.js';
 import { getGraph } from '../../models/graphs/index.js';
 import { writeWeightImage } from '../../models/image/format.js';
@@ -13,7 +13,7 @@ import { loadDataset } from '../eval/dataset.js';
 import { prepareInputs } from '../eval/inputs.js';
 import { shuffleInPlace, validationPredicate } from '../eval/split.js';
 import { InitRng } from '../../models/image/prng.js';
-import { runSweep, type SweepResult } from '../eval/sweep.js';
+import { runSweep, type SweepPoint } from '../eval/sweep.js';
 import { accuracySvg } from '../plots/accuracy-svg.js';
 import { resolveImage } from '../runtime/deploy.js';
 import type { Io } from './io.js';
@@ -23,16 +23,27 @@ import { progressBar } from './progress.js';
 import { addSweepFlags, type SweepFlags } from './sweep-flags.js';
 
 export interface EvalFlags extends SweepFlags {
-  model?: string;
+  /** One image for every bit width, or one per entry of `bits` (Figure 7: each bit width on its own `full` image). */
+  model?: string[];
   times: number[];
   bits?: Bits[];
   svg?: string;
 }
 
-export interface EvalReport extends SweepResult {
+/** A sweep point with the image it was measured on and that image's float baseline. */
+export interface EvalPoint extends SweepPoint {
+  model: string;
+  baseline: number;
+}
+
+export interface EvalReport {
   task: Task;
+  /** The image (several: comma-separated, in `--bits` order). */
   model: string;
   items: number;
+  /** Float baseline of the (first) image. */
+  baseline: number;
+  results: EvalPoint[];
 }
 
 /** Shared by `eval` and `ablation`: the labelled set as inputs, optionally only the trainer's held-out part. */
@@ -53,22 +64,39 @@ export function loadEvalInputs(task: Task, dir: string, heldOutSeed: number | nu
 }
 
 export async function runEval(f: EvalFlags, io: Io): Promise<EvalReport> {
+  const models = f.model ?? [undefined];
+  if (models.length > 1 && f.bits?.length !== models.length) {
+    throw new UserError(`--model lists ${models.length} images: give --bits with one bit width per image, in the same order (e.g. --bits 8,6,4)`);
+  }
+  const parts: EvalReport[] = [];
+  for (const [i, model] of models.entries()) {
+    parts.push(await evalOneImage(f, model, models.length > 1 ? [f.bits![i]!] : f.bits, io));
+  }
+  if (parts.length === 1) return parts[0]!;
+  if (new Set(parts.map((p) => p.items)).size > 1) {
+    throw new UserError('the images were trained on different splits: --held-out selects different examples for each (evaluate them one at a time)');
+  }
+  return { ...parts[0]!, model: parts.map((p) => p.model).join(','), results: parts.flatMap((p) => p.results) };
+}
+
+async function evalOneImage(f: EvalFlags, model: string | undefined, bitsFlag: Bits[] | undefined, io: Io): Promise<EvalReport> {
   const note = (m: string) => io.err(`note: ${m}\n`);
-  const { image, source } = resolveImage(f.task, f.model, f.seed, note);
-  const bits = f.bits ?? (image.training.bits !== null ? [image.training.bits] : ([8, 6, 4] as Bits[]));
+  const { image, source } = resolveImage(f.task, model, f.seed, note);
+  const bits = bitsFlag ?? (image.training.bits !== null ? [image.training.bits] : ([8, 6, 4] as Bits[]));
   if (image.training.method === 'full' && bits.some((b) => b !== image.training.bits)) {
-    note(`this image was trained for ${image.training.bits}-bit converters; evaluating it at ${bits.join(',')} bits`);
+    note(`${source} was trained for ${image.training.bits}-bit converters; evaluating it at ${bits.join(',')} bits`);
   }
   const times = [...f.times].sort((a, b) => a - b);
   const { inputs } = loadEvalInputs(f.task, f.data, f.heldOut ? image.training.seed : null, f.limit);
   const bar = progressBar(io, 'eval');
   try {
     const r = await runSweep(
-      { network: f.task, imageBytes: f.model ? new Uint8Array(readFileSync(f.model)) : writeWeightImage(image), preset: f.preset, gdc: f.gdc, seed: f.seed, timesS: times, bits },
+      { network: f.task, imageBytes: model ? new Uint8Array(readFileSync(model)) : writeWeightImage(image), preset: f.preset, gdc: f.gdc, seed: f.seed, timesS: times, bits },
       inputs,
       { runs: f.runs, threads: f.threads, onProgress: (d, t) => bar.update(d, t) },
     );
-    return { task: f.task, model: source, items: inputs.count, ...r };
+    const results = r.results.map((p: SweepPoint) => ({ ...p, model: source, baseline: r.baseline }));
+    return { task: f.task, model: source, items: inputs.count, baseline: r.baseline, results };
   } finally {
     bar.stop();
   }
@@ -80,15 +108,23 @@ export function formatEvalTable(r: EvalReport): string {
   const times = [...new Set(r.results.map((p) => p.timeS))];
   const bitsList = [...new Set(r.results.map((p) => p.bits))];
   const head = ['bits', ...times.map(formatDuration)];
-  const rows = bitsList.map((b) => [`${b}`, ...times.map((t) => {
-    const p = r.results.find((q) => q.bits === b && q.timeS === t)!;
-    return `${pct(p.mean)} ± ${pct(p.std)}`;
-  })]);
+  const perImage = new Set(r.results.map((p) => p.model)).size > 1;
+  if (perImage) head.push('float', 'image');
+  const rows = bitsList.map((b) => {
+    const row = [`${b}`, ...times.map((t) => {
+      const p = r.results.find((q) => q.bits === b && q.timeS === t)!;
+      return `${pct(p.mean)} ± ${pct(p.std)}`;
+    })];
+    const first = r.results.find((q) => q.bits === b)!;
+    return perImage ? [...row, pct(first.baseline), first.model] : row;
+  });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (perImage && i === cells.length - 1 ? c : c.padStart(widths[i]!))).join('  ');
   const runs = r.results[0]?.runs.length ?? 0;
   return [
-    `${r.task} · ${r.model} · ${r.items} examples · ${runs} runs · float baseline ${pct(r.baseline)} %`,
+    perImage
+      ? `${r.task} · one image per bit width · ${r.items} examples · ${runs} runs`
+      : `${r.task} · ${r.model} · ${r.items} examples · ${runs} runs · float baseline ${pct(r.baseline)} %`,
     line(head),
     ...rows.map(line),
     '',
@@ -100,21 +136,29 @@ export function evalJson(r: EvalReport) {
     task: r.task,
     model: r.model,
     baseline: r.baseline,
-    results: r.results.map((p) => ({ bits: p.bits, time: formatDuration(p.timeS), timeS: p.timeS, mean: p.mean, std: p.std, runs: p.runs })),
+    results: r.results.map((p) => ({ bits: p.bits, time: formatDuration(p.timeS), timeS: p.timeS, mean: p.mean, std: p.std, runs: p.runs, model: p.model, baseline: p.baseline })),
   };
+}
+
+function parseImageList(v: string): string[] {
+  const list = v.split(',').map((s) => s.trim());
+  if (list.some((s) => s.length === 0)) throw new InvalidArgumentError(`--model: empty image name in "${v}"`);
+  return list;
 }
 
 export const register: RegisterCommand = (program: Command, io: Io) => {
   addSweepFlags(program.command('eval'))
     .description('accuracy under PCM drift on the emulated chip: runs × times × bits, mean ± std (Figure 7)')
-    .option('--model <image>', 'weight image (default: the shipped image of the task)')
+    .option('--model <images>', 'weight image, or one per --bits entry (comma-separated; default: the shipped image of the task)', parseImageList)
     .option('--times <list>', 'times since programming, e.g. 25s,1h,1d,1mo,1y', parseDurationList, parseDurationList('25s,1h,1d,1mo,1y'))
     .option('--bits <list>', 'converter bits, e.g. 8,6,4 (default: the image\'s, else 8,6,4)', parseBitsList)
     .option('--svg <file>', 'write Figure 7 (accuracy vs log time) as SVG')
     .action(async (o: EvalFlags) => {
       const r = await runEval(o, io);
       if (o.svg) {
-        writeFileSync(o.svg, accuracySvg({ title: `${getGraph(o.task).title} on the emulated chip (${o.preset}${o.gdc ? ', GDC' : ''})`, baseline: r.baseline, points: r.results }));
+        const perImage = new Set(r.results.map((p) => p.model)).size > 1;
+        // One image: one float line. One image per bit width: each band gets its own image's line.
+        writeFileSync(o.svg, accuracySvg({ title: `${getGraph(o.task).title} on the emulated chip (${o.preset}${o.gdc ? ', GDC' : ''})`, baseline: perImage ? null : r.baseline, points: r.results }));
       }
       io.out(o.json ? `${JSON.stringify(evalJson(r))}\n` : formatEvalTable(r));
     });

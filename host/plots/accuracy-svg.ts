@@ -1,12 +1,15 @@
 /**
  * Figure 7: accuracy vs time since programming (log axis), one ±1 std band per bit width and the
- * digital float baseline as a dashed line. Plain SVG, no dependencies.
+ * digital float baseline as a dashed line (or, when each bit width ran on its own image, each image's
+ * baseline dashed in its band's colour). Plain SVG, no dependencies.
  */
 export interface AccuracyPoint {
   bits: number;
   timeS: number;
   mean: number;
   std: number;
+  /** Float baseline of this point's image (drawn when the plot has no common baseline). */
+  baseline?: number;
 }
 
 export interface AccuracyPlot {
@@ -40,7 +43,7 @@ export function accuracySvg(plot: AccuracyPlot): string {
   const lt = times.map((t) => Math.log10(Math.max(t, 1)));
   const x0 = Math.min(...lt);
   const x1 = Math.max(...lt) > x0 ? Math.max(...lt) : x0 + 1;
-  const vals = plot.points.flatMap((p) => [p.mean - p.std, p.mean + p.std]).concat(plot.baseline ?? []);
+  const vals = plot.points.flatMap((p) => [p.mean - p.std, p.mean + p.std, ...(plot.baseline === null && p.baseline !== undefined ? [p.baseline] : [])]).concat(plot.baseline ?? []);
   let y0 = Math.floor(Math.min(...vals) * 20) / 20;
   let y1 = Math.ceil(Math.max(...vals) * 20) / 20;
   if (y1 - y0 < 0.05) y1 = y0 + 0.05;
@@ -83,6 +86,13 @@ export function accuracySvg(plot: AccuracyPlot): string {
     parts.push(`<line x1="${m.l + pw + 10}" x2="${m.l + pw + 34}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`);
     parts.push(`<text x="${m.l + pw + 38}" y="${ly + 4}">${b}-bit</text>`);
     ly += 18;
+    const own = plot.baseline === null ? pts.find((p) => p.baseline !== undefined)?.baseline : undefined;
+    if (own !== undefined) {
+      parts.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${Y(own)}" y2="${Y(own)}" stroke="${color}" stroke-dasharray="6 4"/>`);
+      parts.push(`<line x1="${m.l + pw + 10}" x2="${m.l + pw + 34}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-dasharray="6 4"/>`);
+      parts.push(`<text x="${m.l + pw + 38}" y="${ly + 4}">float</text>`);
+      ly += 18;
+    }
   }
   parts.push('</svg>');
   return parts.join('\n');

@@ -54,7 +54,29 @@ describe('aon-cim eval', () => {
     expect(text).toContain('stroke-dasharray');
   });
 
+  it('one image per bit width (Figure 7): each band on its own image, with that image\'s float baseline', async () => {
+    const m8 = join(packageRoot, 'models', 'kws', 'full-8.aonw');
+    const m4 = join(packageRoot, 'models', 'kws', 'full-4.aonw');
+    const svg = join(mkdtempSync(join(tmpdir(), 'aoncim-eval-')), 'fig7.svg');
+    const pair = await evalJson(['--model', `${m8},${m4}`, '--runs', '1', '--times', '1h', '--bits', '8,4', '--limit', '12', '--seed', '2', '--svg', svg]);
+    type Point = Report['results'][number] & { model: string; baseline: number };
+    const [p8, p4] = pair.results as Point[];
+    expect([p8!.bits, p4!.bits]).toEqual([8, 4]);
+    expect([p8!.model, p4!.model]).toEqual([m8, m4]);
+    // The same numbers as evaluating each image alone at its own bits.
+    const alone4 = await evalJson(['--model', m4, '--runs', '1', '--times', '1h', '--bits', '4', '--limit', '12', '--seed', '2']);
+    expect(p4!.runs).toEqual(alone4.results[0]!.runs);
+    expect(p4!.baseline).toBe(alone4.baseline);
+    // Two bands, each with its own dashed float line and legend entry; no common baseline.
+    const text = readFileSync(svg, 'utf8');
+    expect(text.match(/<polygon /g)).toHaveLength(2);
+    expect(text.match(/stroke-dasharray/g)).toHaveLength(4);
+    expect(text).not.toMatch(/stroke="#000" stroke-dasharray/);
+  });
+
   it.each([
+    [['eval', '--task', 'kws', '--data', data, '--model', 'a.aonw,b.aonw', '--bits', '8'], /--model lists 2 images: give --bits with one bit width per image/],
+    [['eval', '--task', 'kws', '--data', data, '--model', 'a.aonw,'], /--model: empty image name/],
     [['eval', '--task', 'asr', '--data', data], /task must be kws or vww/],
     [['eval', '--task', 'kws'], /required option '--data <dir>'/],
     [['eval', '--task', 'kws', '--data', data, '--bits', '7'], /bits must be 8, 6 or 4/],
