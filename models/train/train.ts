@@ -152,6 +152,12 @@ function runName(c: RunConfig): string {
   return `${c.task}-${c.mode}${c.bits ? `-${c.bits}b` : ''}-seed${c.seed}`;
 }
 
+/** Training throughput over the epochs' logs (each epoch: samples/s × seconds = samples). */
+function runSamplesPerSec(epochs: EpochLog[]): number {
+  const sec = epochs.reduce((a, e) => a + e.wallSec, 0);
+  return sec > 0 ? epochs.reduce((a, e) => a + e.samplesPerSec * e.wallSec, 0) / sec : 0;
+}
+
 /** Sub-batch `i` of `size` from examples, as tensors (inputs NHWC). */
 function batchTensors(ex: Examples, start: number, size: number, shape: [number, number, number]): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const per = shape[0] * shape[1] * shape[2];
@@ -376,8 +382,9 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       valAccuracyQuantized: valQuant,
       ...(valBeforeBn === null ? {} : { valAccuracyBeforeBnReestimation: valBeforeBn }),
       S: image.S,
-      wallSec,
-      samplesPerSec: trainedMs > 0 ? (1000 * trainedSamples) / trainedMs : 0,
+      // Over the whole run, also when this call only resumed it (epoch times are in the checkpoint).
+      wallSec: epochLogs.slice(0, startEpoch).reduce((a, e) => a + e.wallSec, 0) + wallSec,
+      samplesPerSec: runSamplesPerSec(epochLogs),
     },
     image: o.out,
     createdAt: meta.createdAt,
