@@ -11,6 +11,7 @@
  */
 import { UserError } from '../errors.js';
 import type { RgbImage } from './decode.js';
+import { roundHalfEven } from '../round.js';
 
 /** Per output index: first source index, tap count and normalized weights (row-major, `taps` each). */
 interface Taps {
@@ -52,10 +53,6 @@ export function bilinearTaps(inSize: number, outSize: number): Taps {
   return { start, count, taps, weights };
 }
 
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** Resize an RGB image to outWidth × outHeight (see the convention above). */
 export function resizeBilinear(image: RgbImage, outWidth: number, outHeight: number): RgbImage {

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam.js';
 import { forward, rangeVariables, stdOf, weightVariables, type AnalogModel, type ForwardOptions, type LayerTap } from './model.js';
 import { maxCode } from './ste.js';
+import { roundHalfEven } from '../../host/round.js';
 
 export type TrainMode = 'baseline' | 'noise' | 'full';
 /** Where a `full` run's S and r_ADC,l start: 1 (section 4.2), percentiles (contracts §1), or MSE-fitted at its bits. */
@@ -219,11 +220,6 @@ export function calibrateRanges(model: AnalogModel, batches: tf.Tensor4D[]): Cal
   return { rDac, rAdc: rPre, S };
 }
 
-/** Round half to even (contracts §2), for the quantizer model below. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** Mean squared error of eq. 4's quantizer (range r, `bits`) on `values`. */
 export function quantizationMse(values: Float32Array, r: number, bits: number): number {
