@@ -68,20 +68,26 @@ export async function runEval(f: EvalFlags, io: Io): Promise<EvalReport> {
   if (models.length > 1 && f.bits?.length !== models.length) {
     throw new UserError(`--model lists ${models.length} images: give --bits with one bit width per image, in the same order (e.g. --bits 8,6,4)`);
   }
+  const images = models.map((m) => resolveImage(f.task, m, f.seed, (msg) => io.err(`note: ${msg}\n`)));
+  if (f.heldOut && new Set(images.map((r) => r.image.training.seed)).size > 1) {
+    throw new UserError('--held-out: the images were trained with different seeds, so their held-out examples differ (evaluate them one at a time)');
+  }
   const parts: EvalReport[] = [];
   for (const [i, model] of models.entries()) {
-    parts.push(await evalOneImage(f, model, models.length > 1 ? [f.bits![i]!] : f.bits, io));
+    parts.push(await evalOneImage(f, model, images[i]!, models.length > 1 ? [f.bits![i]!] : f.bits, io));
   }
   if (parts.length === 1) return parts[0]!;
-  if (new Set(parts.map((p) => p.items)).size > 1) {
-    throw new UserError('the images were trained on different splits: --held-out selects different examples for each (evaluate them one at a time)');
-  }
   return { ...parts[0]!, model: parts.map((p) => p.model).join(','), results: parts.flatMap((p) => p.results) };
 }
 
-async function evalOneImage(f: EvalFlags, model: string | undefined, bitsFlag: Bits[] | undefined, io: Io): Promise<EvalReport> {
+async function evalOneImage(
+  f: EvalFlags,
+  model: string | undefined,
+  { image, source }: ReturnType<typeof resolveImage>,
+  bitsFlag: Bits[] | undefined,
+  io: Io,
+): Promise<EvalReport> {
   const note = (m: string) => io.err(`note: ${m}\n`);
-  const { image, source } = resolveImage(f.task, model, f.seed, note);
   const bits = bitsFlag ?? (image.training.bits !== null ? [image.training.bits] : ([8, 6, 4] as Bits[]));
   if (image.training.method === 'full' && bits.some((b) => b !== image.training.bits)) {
     note(`${source} was trained for ${image.training.bits}-bit converters; evaluating it at ${bits.join(',')} bits`);

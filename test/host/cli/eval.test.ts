@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../host/cli/main.js';
 import { recordingIo } from '../../../host/cli/io.js';
 import { packageRoot, sharedDataDir } from '../../../host/paths.js';
+import { loadWeightImage, saveWeightImage } from '../../../models/image/load.js';
 
 const data = join(sharedDataDir(), 'speech_commands');
 type Report = { task: string; baseline: number; results: Array<{ bits: number; time: string; timeS: number; mean: number; std: number; runs: number[] }> };
@@ -72,6 +73,17 @@ describe('aon-cim eval', () => {
     expect(text.match(/<polygon /g)).toHaveLength(2);
     expect(text.match(/stroke-dasharray/g)).toHaveLength(4);
     expect(text).not.toMatch(/stroke="#000" stroke-dasharray/);
+  });
+
+  it('--held-out refuses images trained with different seeds (their held-out examples differ)', async () => {
+    const m8 = join(packageRoot, 'models', 'kws', 'full-8.aonw');
+    const other = join(mkdtempSync(join(tmpdir(), 'aoncim-eval-')), 'seed1.aonw');
+    const img = loadWeightImage(m8, 'kws');
+    saveWeightImage(other, { ...img, training: { ...img.training, seed: img.training.seed + 1 } });
+    const io = recordingIo();
+    const code = await main(['eval', '--task', 'kws', '--data', data, '--held-out', '--model', `${m8},${other}`, '--bits', '8,8', '--runs', '1'], io);
+    expect(code).toBe(2);
+    expect(io.stderr).toMatch(/trained with different seeds/);
   });
 
   it.each([
