@@ -16,7 +16,7 @@ import { measure, type Measurement } from '../energy/measure.js';
 import { energyOf, type InferenceEnergy } from '../energy/model.js';
 import { isUserError, UserError } from '../errors.js';
 import { efficiencySvg, type EfficiencySeries } from '../plots/efficiency-svg.js';
-import type { Io } from './io.js';
+import { noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { parseArray, parseBits, parseDuration, parseNonNegInt, parsePreset } from './options.js';
 
@@ -295,7 +295,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           driftS: flags.drift,
           seed: flags.seed,
           gdc: flags.gdc,
-          onNote: (msg) => io.err(`note: ${msg}\n`),
+          onNote: noteWriter(io),
         });
         return buildReport(m, { ...flags, model: name });
       };

@@ -16,7 +16,7 @@ import { InitRng } from '../../models/image/prng.js';
 import { runSweep, type SweepPoint } from '../eval/sweep.js';
 import { accuracySvg } from '../plots/accuracy-svg.js';
 import { resolveImage } from '../runtime/deploy.js';
-import type { Io } from './io.js';
+import { noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { formatDuration, parseBitsList, parseDurationList } from './options.js';
 import { progressBar } from './progress.js';
@@ -68,7 +68,7 @@ export async function runEval(f: EvalFlags, io: Io): Promise<EvalReport> {
   if (models.length > 1 && f.bits?.length !== models.length) {
     throw new UserError(`--model lists ${models.length} images: give --bits with one bit width per image, in the same order (e.g. --bits 8,6,4)`);
   }
-  const images = models.map((m) => resolveImage(f.task, m, f.seed, (msg) => io.err(`note: ${msg}\n`)));
+  const images = models.map((m) => resolveImage(f.task, m, f.seed, noteWriter(io)));
   if (f.heldOut && new Set(images.map((r) => r.image.training.seed)).size > 1) {
     throw new UserError('--held-out: the images were trained with different seeds, so their held-out examples differ (evaluate them one at a time)');
   }
@@ -87,7 +87,7 @@ async function evalOneImage(
   bitsFlag: Bits[] | undefined,
   io: Io,
 ): Promise<EvalReport> {
-  const note = (m: string) => io.err(`note: ${m}\n`);
+  const note = noteWriter(io);
   const bits = bitsFlag ?? (image.training.bits !== null ? [image.training.bits] : ([8, 6, 4] as Bits[]));
   if (image.training.method === 'full' && bits.some((b) => b !== image.training.bits)) {
     note(`${source} was trained for ${image.training.bits}-bit converters; evaluating it at ${bits.join(',')} bits`);

@@ -27,3 +27,8 @@ export function recordingIo(): Io & { stdout: string; stderr: string } {
   };
   return io;
 }
+
+/** Writes one-line `note: …` messages to stderr (what a command tells the user without failing). */
+export function noteWriter(io: Io): (message: string) => void {
+  return (message) => io.err(`note: ${message}\n`);
+}

@@ -43,7 +43,9 @@ export function accuracySvg(plot: AccuracyPlot): string {
   const lt = times.map((t) => Math.log10(Math.max(t, 1)));
   const x0 = Math.min(...lt);
   const x1 = Math.max(...lt) > x0 ? Math.max(...lt) : x0 + 1;
-  const vals = plot.points.flatMap((p) => [p.mean - p.std, p.mean + p.std, ...(plot.baseline === null && p.baseline !== undefined ? [p.baseline] : [])]).concat(plot.baseline ?? []);
+  // The float lines drawn: the common baseline, or else each point's own.
+  const floats = plot.baseline !== null ? [plot.baseline] : plot.points.flatMap((p) => p.baseline ?? []);
+  const vals = plot.points.flatMap((p) => [p.mean - p.std, p.mean + p.std]).concat(floats);
   let y0 = Math.floor(Math.min(...vals) * 20) / 20;
   let y1 = Math.ceil(Math.max(...vals) * 20) / 20;
   if (y1 - y0 < 0.05) y1 = y0 + 0.05;

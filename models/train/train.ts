@@ -181,15 +181,20 @@ export function accuracy(model: AnalogModel, ex: Examples, bits: number | null, 
   return ex.count === 0 ? 0 : correct / ex.count;
 }
 
-function examplesToBatches(model: AnalogModel, ex: Examples, batch: number): tf.Tensor4D[] {
+/** Calls `use` with the examples' inputs as batches of `batch` tensors, then frees them. */
+function withInputBatches<T>(model: AnalogModel, ex: Examples, batch: number, use: (batches: tf.Tensor4D[]) => T): T {
   const { h, w, c } = model.graph.input;
-  const out: tf.Tensor4D[] = [];
+  const batches: tf.Tensor4D[] = [];
   for (let s = 0; s < ex.count; s += batch) {
     const { x, y } = batchTensors(ex, s, batch, [h, w, c]);
     y.dispose();
-    out.push(x);
+    batches.push(x);
   }
-  return out;
+  try {
+    return use(batches);
+  } finally {
+    tf.dispose(batches);
+  }
 }
 
 /** A run stopped by `stopAfterEpochs`: its state is in the checkpoint. */
@@ -247,10 +252,9 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
         model.S.assign(tf.scalar(1));
         for (const l of model.layers) l.rAdc.assign(tf.scalar(1));
       } else {
-        const batches = examplesToBatches(model, data.calibration(o.calibrationExamples ?? 256), 64);
-        if (config.rangeInit === 'fitted') fitRangesForBits(model, batches, o.bits);
-        else calibrateRanges(model, batches);
-        tf.dispose(batches);
+        withInputBatches(model, data.calibration(o.calibrationExamples ?? 256), 64, (batches) =>
+          config.rangeInit === 'fitted' ? fitRangesForBits(model, batches, o.bits) : calibrateRanges(model, batches),
+        );
       }
     }
   }
@@ -346,13 +350,9 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   let valBeforeBn: number | null = null;
   if (o.mode === 'full') {
     valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, o.bits);
-    const batches = examplesToBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128);
-    reestimateBatchNorm(model, batches, o.bits);
-    tf.dispose(batches);
+    withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, o.bits));
   } else {
-    const batches = examplesToBatches(model, data.calibration(o.calibrationExamples ?? 256), 64);
-    calibrated = calibrateRanges(model, batches);
-    tf.dispose(batches);
+    calibrated = withInputBatches(model, data.calibration(o.calibrationExamples ?? 256), 64, (batches) => calibrateRanges(model, batches));
   }
   const valFloat = accuracy(model, data.val, null);
   const valQuant: Record<string, number> = {};
