@@ -12,6 +12,20 @@ export const processIo: Io = {
   errIsTty: Boolean(process.stderr.isTTY),
 };
 
+/**
+ * A reader that closes stdout early (`aon-cim vww DIR | head -2`) ends the command quietly with exit 0,
+ * as SIGPIPE ends a Unix tool; a closed stderr only drops the notes. Without these listeners Node throws
+ * an unhandled 'error' event (a stack trace, exit 1). Called once by bin/aon-cim.js.
+ */
+export function endQuietlyOnClosedOutput(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`aon-cim: error: cannot write to stdout: ${e.message}\n`);
+    process.exit(1);
+  });
+  process.stderr.on('error', () => {});
+}
+
 /** An Io that records, for tests. */
 export function recordingIo(): Io & { stdout: string; stderr: string } {
   const io = {
@@ -28,7 +42,7 @@ export function recordingIo(): Io & { stdout: string; stderr: string } {
   return io;
 }
 
-/** Writes one-line `note: …` messages to stderr (what a command tells the user without failing). */
+/** Writes one-line `aon-cim: note: …` messages to stderr (what a command tells the user without failing). */
 export function noteWriter(io: Io): (message: string) => void {
-  return (message) => io.err(`note: ${message}\n`);
+  return (message) => io.err(`aon-cim: note: ${message}\n`);
 }
