@@ -14,7 +14,7 @@ import { METHOD_TITLES, PAPER_TABLE1, type AblationMethod } from '../eval/paper-
 import { runSweep } from '../eval/sweep.js';
 import { repoPath } from '../paths.js';
 import { loadEvalInputs } from './eval.js';
-import type { Io } from './io.js';
+import { noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { formatDuration, parseDuration } from './options.js';
 import { progressBar } from './progress.js';
@@ -70,7 +70,7 @@ async function runAblation(f: AblationFlags, io: Io): Promise<AblationRow[]> {
   try {
     for (const j of jobs) {
       if (!existsSync(j.path)) {
-        io.err(`note: ${j.path} is missing; its cells stay empty\n`);
+        noteWriter(io)(`${j.path} is missing; its cells stay empty`);
         continue;
       }
       const bytes = new Uint8Array(readFileSync(j.path));

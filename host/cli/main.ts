@@ -24,14 +24,22 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./demo.js'),
 ];
 
+/**
+ * Commander's own messages ("error: unknown option '--x'", sometimes with a second "(Did you mean …?)"
+ * line) as one line in the CLI's format, with the pointer to --help that every parse error gets.
+ */
+export function commanderErrorLine(message: string): string {
+  const text = message.replace(/^error:\s*/i, '').trim().replace(/\s*\n\s*/g, ' ');
+  return `aon-cim: error: ${text} (run with --help for usage)\n`;
+}
+
 /** The root command, writing through `io`, with commander's exits turned into exceptions. */
 export function createProgram(io: Io): Command {
   return new Command('aon-cim')
     .description('Emulated AON-CiM analog PCM accelerator for always-on TinyML (AnalogNets, arXiv 2111.06503)')
     .version('0.1.0')
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(commanderErrorLine(s)) });
 }
 
 /** Parse and run `argv`; returns the exit code (0 ok, 2 user error, 1 a bug in aon-cim). */

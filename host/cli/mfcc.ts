@@ -72,7 +72,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--json', 'print one JSON document instead of a table')
     .action((file: string, flags: { json?: boolean }) => {
       const { report, notes } = mfccReport(file);
-      for (const n of notes) io.err(`aon-cim mfcc: note: ${n}\n`);
+      for (const n of notes) io.err(`aon-cim: note: ${n}\n`);
       io.out(flags.json ? `${JSON.stringify(report)}\n` : formatTable(report));
     });
 };

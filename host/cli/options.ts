@@ -25,9 +25,9 @@ export function parseNonNegInt(v: string): number {
 }
 
 export function parsePositiveInt(v: string): number {
-  const n = parseNonNegInt(v);
-  if (n === 0) throw new InvalidArgumentError('expected a positive integer (got 0)');
-  return n;
+  // 0 and -1 are the same mistake: one message for both.
+  if (!/^\d+$/.test(v) || Number(v) === 0) throw new InvalidArgumentError(`expected a positive integer (got "${v}")`);
+  return parseNonNegInt(v);
 }
 
 export function parseFiniteNumber(v: string): number {

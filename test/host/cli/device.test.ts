@@ -53,7 +53,7 @@ describe('aon-cim device', () => {
     [['--g', '5', '--preset', 'pcm'], /preset must be paper, aihwkit or ideal/],
     [['--g', '5', '--t', '1week'], /time must look like/],
     [['--g', '5', '--n', '0'], /positive integer/],
-    [['--g', '5', '--n', '1e3'], /non-negative integer/],
+    [['--g', '5', '--n', '1e3'], /expected a positive integer \(got "1e3"\)/],
     [['--g', '5', '--n', '200000000'], /at most 100000000 devices/],
     [['--g', '5', '--seed', '-3'], /non-negative integer/],
     [['--g', '5', '--bogus'], /unknown option '--bogus'/],
