@@ -1,0 +1,91 @@
+/**
+ * Accuracy of a teacher on a labelled data set (../shared/data by default): features by the project's
+ * front ends (inputs.ts), forward passes batched (one tfjs call per `batch` examples keeps the wasm
+ * backend busy without holding the whole set in memory), argmax against the label.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { sharedDataDir } from '../../host/paths.js';
+import { useWasmTrainingBackend } from '../train/kernels.js';
+import { loadTeacherDataset, teacherInput, teacherInputSize, type TeacherDataset } from './inputs.js';
+import { defaultTeacherPath, type TeacherTask } from './spec.js';
+import { loadTeacher, readTfliteFile, type Teacher } from './teacher.js';
+
+export interface ClassRecall {
+  class: string;
+  total: number;
+  correct: number;
+  /** correct / total, or null when the class has no examples. */
+  recall: number | null;
+}
+
+export interface TeacherEvaluation {
+  task: TeacherTask;
+  model: string;
+  data: string;
+  total: number;
+  correct: number;
+  /** correct / total. */
+  accuracy: number;
+  perClass: ClassRecall[];
+  /** confusion[label][predicted], project class order. */
+  confusion: number[][];
+}
+
+export interface EvaluateOptions {
+  /** Examples per forward pass (default 256). */
+  batch?: number;
+  /** Called after each batch with the examples done so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_TEACHER_BATCH = 256;
+
+/** Scores `teacher` on `data`: predictions only, the tally in plain numbers. */
+export function evaluateTeacher(teacher: Teacher, data: TeacherDataset, opts: EvaluateOptions = {}): Omit<TeacherEvaluation, 'model'> {
+  const batch = opts.batch ?? DEFAULT_TEACHER_BATCH;
+  const { h, w, c } = teacher.input;
+  const size = teacherInputSize(data.task);
+  const k = data.classes.length;
+  const confusion = data.classes.map(() => new Array<number>(k).fill(0));
+  const n = data.examples.length;
+  for (let start = 0; start < n; start += batch) {
+    const part = data.examples.slice(start, start + batch);
+    const x = new Float32Array(part.length * size);
+    part.forEach((e, i) => x.set(teacherInput(data.task, e.path), i * size));
+    const predicted = tf.tidy(() => tf.argMax(teacher.logits(tf.tensor4d(x, [part.length, h, w, c])), 1).dataSync());
+    part.forEach((e, i) => confusion[e.label]![predicted[i]!]!++);
+    opts.onProgress?.(start + part.length, n);
+  }
+  const perClass = data.classes.map((name, i) => {
+    const total = confusion[i]!.reduce((a, b) => a + b, 0);
+    const correct = confusion[i]![i]!;
+    return { class: name, total, correct, recall: total > 0 ? correct / total : null };
+  });
+  const correct = perClass.reduce((a, r) => a + r.correct, 0);
+  return { task: data.task, data: data.dir, total: n, correct, accuracy: n > 0 ? correct / n : 0, perClass, confusion };
+}
+
+export interface RunTeacherOptions extends EvaluateOptions {
+  task: TeacherTask;
+  /** Data root or task folder (default ../shared/data or $AONCIM_DATA). */
+  data?: string;
+  /** The .tflite file (default ../shared/teachers/<file> or $AONCIM_TEACHERS). */
+  model?: string;
+}
+
+/**
+ * `aon-cim teacher`: checks data and model file first (clear errors before tfjs starts), selects the
+ * project's wasm backend, loads, scores, frees.
+ */
+export async function runTeacherEvaluation(opts: RunTeacherOptions): Promise<TeacherEvaluation> {
+  const model = opts.model ?? defaultTeacherPath(opts.task);
+  const data = loadTeacherDataset(opts.data ?? sharedDataDir(), opts.task);
+  readTfliteFile(model); // a missing or corrupt file fails here, before the backend starts
+  await useWasmTrainingBackend();
+  const teacher = loadTeacher(model, opts.task);
+  try {
+    return { model, ...evaluateTeacher(teacher, data, opts) };
+  } finally {
+    teacher.dispose();
+  }
+}
