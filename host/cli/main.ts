@@ -22,6 +22,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./mfcc.js'),
   () => import('./kws.js'),
   () => import('./demo.js'),
+  () => import('./teacher.js'),
 ];
 
 /**
