@@ -8,7 +8,7 @@ import { sharedDataDir } from '../../host/paths.js';
 import { useWasmTrainingBackend } from '../train/kernels.js';
 import { loadTeacherDataset, teacherInput, teacherInputSize, type TeacherDataset } from './inputs.js';
 import { defaultTeacherPath, type TeacherTask } from './spec.js';
-import { loadTeacher, readTfliteFile, type Teacher } from './teacher.js';
+import { readTeacherFile, teacherFromModel, type Teacher } from './teacher.js';
 
 export interface ClassRecall {
   class: string;
@@ -80,9 +80,9 @@ export interface RunTeacherOptions extends EvaluateOptions {
 export async function runTeacherEvaluation(opts: RunTeacherOptions): Promise<TeacherEvaluation> {
   const model = opts.model ?? defaultTeacherPath(opts.task);
   const data = loadTeacherDataset(opts.data ?? sharedDataDir(), opts.task);
-  readTfliteFile(model); // a missing or corrupt file fails here, before the backend starts
+  const parsed = readTeacherFile(model, opts.task); // a missing, corrupt or other-task file fails here, before tfjs starts
   await useWasmTrainingBackend();
-  const teacher = loadTeacher(model, opts.task);
+  const teacher = teacherFromModel(parsed, opts.task, model);
   try {
     return { model, ...evaluateTeacher(teacher, data, opts) };
   } finally {

@@ -168,9 +168,20 @@ function buildSteps(model: TfliteModel, weights: tf.Tensor[]): Step[] {
   });
 }
 
+/** Reads a .tflite file and checks it is `task`'s teacher (input and output shapes); no tfjs involved. */
+export function readTeacherFile(path: string, task: TeacherTask): TfliteModel {
+  const model = readTfliteFile(path);
+  checkTask(model, task, path);
+  return model;
+}
+
 /** Loads a teacher file for `task`; a file of the other task, or anything it cannot run, is a UserError. */
 export function loadTeacher(path: string, task: TeacherTask): Teacher {
-  const model = readTfliteFile(path);
+  return teacherFromModel(readTeacherFile(path, task), task, path);
+}
+
+/** The tfjs forward pass of a parsed model (`path` names it in errors); weights are created on the active backend. */
+export function teacherFromModel(model: TfliteModel, task: TeacherTask, path = 'model'): Teacher {
   checkTask(model, task, path);
   const projectClasses = getGraph(task).classes;
   const own = TEACHER_OUTPUT_CLASSES[task];
