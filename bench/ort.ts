@@ -6,7 +6,7 @@
  * Others import measureOrt() to print the emulator/ORT ratio measured in the same process.
  */
 import { pathToFileURL } from 'node:url';
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort-runtime.js';
 import { getGraph } from '../models/graphs/index.js';
 import { layerShapes } from '../models/graphs/shapes.js';
 import type { NetworkName } from '../models/graphs/types.js';

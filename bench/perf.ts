@@ -24,7 +24,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort, type InferenceSession } from './ort-runtime.js';
 import { Chip } from '../host/chip/chip.js';
 import { UserError } from '../host/errors.js';
 import { loadDataset, type LabelledItem } from '../host/eval/dataset.js';
@@ -96,7 +96,7 @@ const argmax = (v: ArrayLike<number>): number => {
   return k;
 };
 
-async function ortSession(graph: NetworkGraph, image: WeightImage): Promise<ort.InferenceSession> {
+async function ortSession(graph: NetworkGraph, image: WeightImage): Promise<InferenceSession> {
   return ort.InferenceSession.create(exportOnnx(graph, image), {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
@@ -105,7 +105,7 @@ async function ortSession(graph: NetworkGraph, image: WeightImage): Promise<ort.
   });
 }
 
-async function ortLogits(session: ort.InferenceSession, graph: NetworkGraph, x: Float32Array): Promise<Float32Array> {
+async function ortLogits(session: InferenceSession, graph: NetworkGraph, x: Float32Array): Promise<Float32Array> {
   const { h, w, c } = graph.input;
   const out = await session.run({ [ONNX_INPUT_NAME]: new ort.Tensor('float32', hwcToChw(x, h, w, c), [1, c, h, w]) });
   return out[ONNX_OUTPUT_NAME]!.data as Float32Array;
@@ -129,7 +129,7 @@ interface Network {
   source: string;
   macs: number;
   chip: Chip;
-  session: ort.InferenceSession;
+  session: InferenceSession;
   input: Float32Array;
 }
 

@@ -8,9 +8,10 @@ import { FrameSpectrum } from '../../../host/audio/spectrum.js';
 import { readWav } from '../../../host/audio/wav.js';
 import { periodicHann } from '../../../host/audio/window.js';
 import { repoPath } from '../../../host/paths.js';
+import { useQuietCpuBackend } from '../tfjs-cpu.js';
 
 test('49 frames of |STFT| of a real clip equal tfjs tf.signal.stft (float32 tolerance)', async () => {
-  await tf.setBackend('cpu');
+  const noBanner = await useQuietCpuBackend();
   const x = readWav(repoPath('demo', 'yes.wav')).samples;
   const ours = new FrameSpectrum(periodicHann(480), 512);
   const mag = new Float64Array(257);
@@ -28,4 +29,5 @@ test('49 frames of |STFT| of a real clip equal tfjs tf.signal.stft (float32 tole
   }
   // tfjs computes in float32: allow 1e-5 of the largest magnitude.
   expect(worst).toBeLessThan(1e-5 * peak);
+  noBanner();
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../models/onnx/ort.js';
 import { describe, expect, it } from 'vitest';
 import { recordingIo } from '../../../host/cli/io.js';
 import { main } from '../../../host/cli/main.js';

@@ -5,6 +5,7 @@ import { UserError } from '../../../host/errors.js';
 import { sharedDataDir } from '../../../host/paths.js';
 import { decodeImageFile, type RgbImage } from '../../../host/vision/decode.js';
 import { resizeBilinear } from '../../../host/vision/resize.js';
+import { useQuietCpuBackend } from '../tfjs-cpu.js';
 
 /** A one-row image whose three channels all carry `values`. */
 function row(values: number[]): RgbImage {
@@ -75,7 +76,7 @@ describe('resizeBilinear, hand-computed cases', () => {
 
 describe('resizeBilinear against tf.image.resizeBilinear (halfPixelCenters)', () => {
   it('matches tfjs within rounding on real VWW images upscaled 96 → 100', async () => {
-    await tf.setBackend('cpu');
+    const noBanner = await useQuietCpuBackend();
     for (const f of ['person/000000000785.png', 'non_person/000000000724.png']) {
       const img = decodeImageFile(join(sharedDataDir(), 'vww', f));
       const ours = resizeBilinear(img, 100, 100).rgb;
@@ -86,5 +87,6 @@ describe('resizeBilinear against tf.image.resizeBilinear (halfPixelCenters)', ()
       for (let i = 0; i < ref.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ours[i]! - ref[i]!));
       expect(maxDiff).toBeLessThanOrEqual(0.5 + 1e-3); // only our final rounding to uint8
     }
+    noBanner();
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../host/errors.js';
 import { sharedDataDir } from '../../../host/paths.js';
@@ -63,7 +63,7 @@ function relError(a: Float32Array, ref: Float32Array): number {
   return diff / mag;
 }
 
-describe('ONNX export vs the float reference forward pass (onnxruntime-node)', () => {
+describe('ONNX export vs the float reference forward pass (onnxruntime, WebAssembly)', () => {
   it.each(['kws', 'vww', 'micronet-kws-s'] as NetworkName[])('%s: ORT logits equal floatForward to 1e-4 on random inputs', async (name) => {
     const graph = getGraph(name);
     const image = randomImage(name, 3);
