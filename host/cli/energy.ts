@@ -11,7 +11,7 @@ import type { NetworkName } from '../../models/graphs/types.js';
 import { isNetworkName, NETWORK_NAMES } from '../../models/graphs/index.js';
 import type { Bits, Preset } from '../chip/program.js';
 import { PAPER, DEFAULT_CONSTANTS } from '../energy/constants.js';
-import { fullScaleLayerCounters } from '../energy/fit.js';
+import { ALL_FIGURES, FIT_FIGURES, figureLabel, fullScaleLayerCounters, inFit } from '../energy/fit.js';
 import { measure, type Measurement } from '../energy/measure.js';
 import { energyOf, type InferenceEnergy } from '../energy/model.js';
 import { isUserError, UserError } from '../errors.js';
@@ -62,6 +62,8 @@ export interface EnergyReport {
   seed: number;
   gdc: boolean;
   constants: string;
+  /** The paper's TOPS/W figures the constants were fitted on, and those held out to test them. */
+  fit: { figures: string[]; heldOut: string[] };
   infPerSec: number;
   latencyUs: number;
   /** Full-scale pulses (the paper's accounting). */
@@ -76,7 +78,7 @@ export interface EnergyReport {
   /** Layers whose digital datapath would stall the array. */
   digitalStalls: string[];
   /** The paper's figures for this model and bits, when it gives them (1024×512 only). */
-  paper: { infPerSec?: number; tops?: number; topsPerWatt?: number; uJPerInf?: number; utilization?: number } | null;
+  paper: { infPerSec?: number; tops?: number; topsPerWatt?: number; uJPerInf?: number; utilization?: number; inFit?: boolean } | null;
   layers: EnergyLayerReport[];
 }
 
@@ -92,6 +94,8 @@ function paperFigures(model: NetworkName, bits: Bits, arrayName: string): Energy
     tops: p.tops[bits],
     topsPerWatt: p.topsPerWatt[bits],
     utilization: model === 'kws' ? 0.573 : 0.675,
+    // Whether this TOPS/W was one the constants were fitted on (else it is a prediction).
+    inFit: inFit({ workload: model, bits }),
   };
 }
 
@@ -132,6 +136,7 @@ export function buildReport(m: Measurement, flags: Omit<EnergyFlags, 'model' | '
     seed: flags.seed,
     gdc: flags.gdc,
     constants: DEFAULT_CONSTANTS.name,
+    fit: { figures: FIT_FIGURES.map(figureLabel), heldOut: ALL_FIGURES.filter((f) => !inFit(f)).map(figureLabel) },
     infPerSec: fs.total.infPerSec,
     latencyUs: fs.total.latencyUs,
     uJPerInf: fs.total.energyUj,
@@ -162,6 +167,7 @@ export function formatReport(r: EnergyReport): string {
       `image: ${r.image}; input: ${r.input}; preset ${r.preset}, drift ${r.driftS} s, seed ${r.seed}, GDC ${r.gdc ? 'on' : 'off'}`,
   );
   lines.push(`energy constants: ${r.constants}; full-scale = every driven row at full-scale code (the paper's accounting), measured = this input's DAC pulses`);
+  lines.push(`fitted on the paper's ${r.fit.figures.join(', ')} TOPS/W; held out (predicted): ${r.fit.heldOut.join(', ')}`);
   lines.push('');
   const head = [
     'layer'.padEnd(10),
@@ -206,14 +212,15 @@ export function formatReport(r: EnergyReport): string {
   lines.push(`MACs         ${String(r.macs).padStart(10)}`);
   lines.push(`TOPS         ${num(r.tops, 3).padStart(10)}${vs(p?.tops, 3)}`);
   lines.push(`µJ/inf       ${num(r.uJPerInf, 3).padStart(10)} full scale${vs(p?.uJPerInf, 2)}`);
-  lines.push(`TOPS/W       ${num(r.topsPerWatt, 2).padStart(10)} full scale${vs(p?.topsPerWatt, 2)}`);
+  const fitNote = p?.inFit === undefined ? '' : p.inFit ? ' in the fit' : ' held out of the fit';
+  lines.push(`TOPS/W       ${num(r.topsPerWatt, 2).padStart(10)} full scale${vs(p?.topsPerWatt, 2)}${fitNote}`);
   lines.push(`µJ/inf       ${num(r.measured.uJPerInf, 3).padStart(10)} measured (DAC pulses ${(100 * r.measured.pulseFraction).toFixed(1)} % of full scale)`);
   lines.push(`TOPS/W       ${num(r.measured.topsPerWatt, 2).padStart(10)} measured`);
   lines.push(`utilization  ${(100 * r.utilization).toFixed(2).padStart(9)} %${p?.utilization === undefined ? '' : `   (paper ${(100 * p.utilization).toFixed(1)} %)`}`);
   const b = r.breakdownUj.fullScale;
   const m = r.breakdownUj.measured;
   lines.push(
-    `energy split µJ (full scale / measured): DAC pulses ${num(b.pulses, 3)}/${num(m.pulses, 3)}, rows ${num(b.rows, 3)}, ADCs ${num(b.adcs, 3)}, ` +
+    `energy split µJ (full scale / measured): rows (DAC pulses) ${num(b.rows, 3)}/${num(m.rows, 3)}, ADCs ${num(b.adcs, 3)}, ` +
       `conversions ${num(b.conversions, 3)}, SRAM ${num(b.sram, 3)}, digital ${num(b.digital, 3)}, static ${num(b.static, 3)}`,
   );
   lines.push(

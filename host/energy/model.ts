@@ -8,8 +8,8 @@
  * exceeds it is reported in `digitalStalls` and its cycle stretched to the clocks the datapath needs.
  *
  * Energy: see EnergyConstants (constants.ts). Two modes (contracts.md §7): 'fullScale' charges every
- * driven row the full-scale pulse train (2^b − 1 pulses, as the paper's peak figures assume); 'measured'
- * charges the pulses the DACs actually applied for this input (Σ |code|).
+ * driven row the full-scale pulse (the whole PWM window, as the paper's peak figures assume); 'measured'
+ * charges the pulses the DACs actually applied for this input (Σ |code| unit pulses).
  */
 import type { InferenceCounters, LayerCounters } from '../chip/counters.js';
 import type { Bits } from '../chip/program.js';
@@ -19,6 +19,7 @@ import {
   T_DIGITAL_NS,
   digitalWordsPerArrayCycle,
   tCimNs,
+  unitPulseNs,
   type EnergyConstants,
 } from './constants.js';
 
@@ -31,7 +32,7 @@ export interface EnergyOptions {
 
 /** Energy split by component, in µJ. */
 export interface EnergyBreakdownUj {
-  pulses: number;
+  /** Row drive: power × PWM pulse time (the DAC pulses). */
   rows: number;
   adcs: number;
   conversions: number;
@@ -79,17 +80,37 @@ export interface InferenceEnergy {
 
 const J_TO_UJ = 1e6;
 
-function layerEnergy(c: LayerCounters, bits: Bits, mode: PulseMode, k: EnergyConstants): LayerEnergy {
+/** The component constants (every EnergyConstants field but the name). */
+export type EnergyUnknown = Exclude<keyof EnergyConstants, 'name'>;
+
+/**
+ * What each constant multiplies in a layer's energy, in J per unit of the constant (s for a power,
+ * a count for an energy per event): E = Σ terms[u] · k[u]. The fit (fit.ts) uses the same terms, so
+ * the model it fits is exactly the one reports apply.
+ */
+export function energyTerms(c: LayerCounters, bits: Bits, mode: PulseMode): Record<EnergyUnknown, number> {
   const tS = tCimNs(bits) * 1e-9;
   const pulses = mode === 'fullScale' ? c.dacPulsesFullScale : c.dacPulses;
+  return {
+    pRowW: pulses * unitPulseNs(bits) * 1e-9,
+    pAdcW: tS * c.activeAdcCycles,
+    eConvJ: c.adcConversions,
+    eSramByteJ: c.sramBytesRead + c.sramBytesWritten,
+    eDigitalOpJ: c.digitalOps,
+    pStaticW: tS * c.arrayCycles,
+  };
+}
+
+function layerEnergy(c: LayerCounters, bits: Bits, mode: PulseMode, k: EnergyConstants): LayerEnergy {
+  const tS = tCimNs(bits) * 1e-9;
+  const t = energyTerms(c, bits, mode);
   const b: EnergyBreakdownUj = {
-    pulses: k.ePulseJ * pulses * J_TO_UJ,
-    rows: k.pRowW * tS * c.activeRowCycles * J_TO_UJ,
-    adcs: k.pAdcW * tS * c.activeAdcCycles * J_TO_UJ,
-    conversions: k.eConvJ * c.adcConversions * J_TO_UJ,
-    sram: k.eSramByteJ * (c.sramBytesRead + c.sramBytesWritten) * J_TO_UJ,
-    digital: k.eDigitalOpJ * c.digitalOps * J_TO_UJ,
-    static: k.pStaticW * tS * c.arrayCycles * J_TO_UJ,
+    rows: k.pRowW * t.pRowW * J_TO_UJ,
+    adcs: k.pAdcW * t.pAdcW * J_TO_UJ,
+    conversions: k.eConvJ * t.eConvJ * J_TO_UJ,
+    sram: k.eSramByteJ * t.eSramByteJ * J_TO_UJ,
+    digital: k.eDigitalOpJ * t.eDigitalOpJ * J_TO_UJ,
+    static: k.pStaticW * t.pStaticW * J_TO_UJ,
   };
   const energyUj = sum(Object.values(b));
   // A datapath that cannot keep up stretches the cycle to the clocks it needs (never at 1024×512: 128 ADCs).
@@ -122,7 +143,6 @@ function sum(xs: number[]): number {
 
 function addBreakdown(a: EnergyBreakdownUj, b: EnergyBreakdownUj): EnergyBreakdownUj {
   return {
-    pulses: a.pulses + b.pulses,
     rows: a.rows + b.rows,
     adcs: a.adcs + b.adcs,
     conversions: a.conversions + b.conversions,
@@ -132,7 +152,7 @@ function addBreakdown(a: EnergyBreakdownUj, b: EnergyBreakdownUj): EnergyBreakdo
   };
 }
 
-const ZERO: EnergyBreakdownUj = { pulses: 0, rows: 0, adcs: 0, conversions: 0, sram: 0, digital: 0, static: 0 };
+const ZERO: EnergyBreakdownUj = { rows: 0, adcs: 0, conversions: 0, sram: 0, digital: 0, static: 0 };
 
 /** Latency, energy, TOPS and TOPS/W per layer and per inference from the chip's counters. Ops = 2 × MACs. */
 export function energyOf(counters: InferenceCounters, opts: EnergyOptions = {}): InferenceEnergy {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerCounters } from '../../../host/chip/counters.js';
 import type { EnergyConstants } from '../../../host/energy/constants.js';
-import { impliedConversionToRowRatio, tallerWinsAboveRatio, tallerWinsBelow } from '../../../host/energy/fit.js';
+import { fullScaleLayerCounters, impliedConversionToRowRatio, tallerWinsAboveRatio, tallerWinsBelow } from '../../../host/energy/fit.js';
 
 function layer(rows: number, cols: number, positions: number, bits = 8): LayerCounters {
   return {
@@ -30,10 +30,26 @@ describe('Figure 8 helpers, hand-computed', () => {
     expect(tallerWinsAboveRatio(layer(1008, 84, 125), layer(756, 112, 125))).toBeCloseTo(9, 12);
   });
   it('tallerWinsBelow: 4×1 vs 2×2 with 1 pJ per pulse and 100 pJ per conversion → f < 25/127.5', () => {
-    // Per MAC: tall 255·f + 25 pJ, wide 127.5·f + 50 pJ.
-    const k: EnergyConstants = { name: 't', ePulseJ: 1e-12, pRowW: 0, pAdcW: 0, eConvJ: 100e-12, eSramByteJ: 0, eDigitalOpJ: 0, pStaticW: 0 };
-    expect(tallerWinsBelow(layer(4, 1, 1), layer(2, 2, 1), 8, k)).toBeCloseTo(25 / 127.5, 12);
+    // Per MAC: tall 255·f + 25 pJ, wide 127.5·f + 50 pJ. A row at p W for a 128/255 ns unit pulse: 1 pJ.
+    const pRowW = 1e-12 / (128e-9 / 255);
+    const k: EnergyConstants = { name: 't', pRowW, pAdcW: 0, eConvJ: 100e-12, eSramByteJ: 0, eDigitalOpJ: 0, pStaticW: 0 };
+    expect(tallerWinsBelow(layer(4, 1, 1), layer(2, 2, 1), 8, k)).toBeCloseTo(25 / 127.5, 9);
     // Conversions free: the taller layer (more pulses per MAC) never wins.
     expect(tallerWinsBelow(layer(4, 1, 1), layer(2, 2, 1), 8, { ...k, eConvJ: 0 })).toBe(0);
+  });
+});
+
+describe('fullScaleLayerCounters follows the chip\'s ADC rule (cycles × ADCs in use)', () => {
+  it.each([
+    [84, 1, 84],
+    [128, 1, 128],
+    [152, 2, 256],
+    [512, 4, 512],
+  ])('%i columns on 128 ADCs: %i cycles, %i ADC-cycles', (cols, cycles, adcCycles) => {
+    const c = fullScaleLayerCounters(8, 100, cols);
+    expect(c.arrayCycles).toBe(cycles);
+    expect(c.activeAdcCycles).toBe(adcCycles);
+    expect(c.adcConversions).toBe(cols);
+    expect(c.activeRowCycles).toBe(100 * cycles);
   });
 });

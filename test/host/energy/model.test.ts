@@ -3,7 +3,7 @@ import type { InferenceCounters, LayerCounters } from '../../../host/chip/counte
 import { PAPER, tCimNs, type EnergyConstants } from '../../../host/energy/constants.js';
 import { energyOf } from '../../../host/energy/model.js';
 
-const ZERO_K: EnergyConstants = { name: 'zero', ePulseJ: 0, pRowW: 0, pAdcW: 0, eConvJ: 0, eSramByteJ: 0, eDigitalOpJ: 0, pStaticW: 0 };
+const ZERO_K: EnergyConstants = { name: 'zero', pRowW: 0, pAdcW: 0, eConvJ: 0, eSramByteJ: 0, eDigitalOpJ: 0, pStaticW: 0 };
 
 /**
  * The paper's peak: the whole 1024×512 array as one layer, one output position. 128 ADCs behind a
@@ -72,7 +72,6 @@ describe('energy components, hand-computed', () => {
   };
   const k: EnergyConstants = {
     name: 'unit',
-    ePulseJ: 1e-14,
     pRowW: 1e-4,
     pAdcW: 2e-4,
     eConvJ: 5e-12,
@@ -81,27 +80,40 @@ describe('energy components, hand-computed', () => {
     pStaticW: 1e-3,
   };
   const c: InferenceCounters = { bits: 8, layers: [layer] };
-  it('full-scale mode charges every driven row 2^b − 1 pulses', () => {
+  it('full-scale mode drives every row for the whole 128 ns PWM window; ADCs and static for the 130 ns cycle', () => {
     const e = energyOf(c, { mode: 'fullScale', constants: k });
     const T = 130e-9;
+    const rowS = 1000 * 128e-9; // 1000 full-scale row-cycles = 255,000 unit pulses of 128/255 ns
     const b = e.perLayer[0]!.breakdownUj;
-    expect(b.pulses).toBeCloseTo(255_000 * 1e-14 * 1e6, 12); // 2.55e-3 µJ
-    expect(b.rows).toBeCloseTo(1e-4 * T * 1000 * 1e6, 12);
+    expect(b.rows).toBeCloseTo(1e-4 * rowS * 1e6, 12);
     expect(b.adcs).toBeCloseTo(2e-4 * T * 300 * 1e6, 12);
     expect(b.conversions).toBeCloseTo(300 * 5e-12 * 1e6, 12);
     expect(b.sram).toBeCloseTo(4300 * 1e-12 * 1e6, 12);
     expect(b.digital).toBeCloseTo(1200 * 0.5e-12 * 1e6, 12);
     expect(b.static).toBeCloseTo(1e-3 * T * 10 * 1e6, 12);
-    const total = 255_000e-14 + 1e-4 * T * 1000 + 2e-4 * T * 300 + 300 * 5e-12 + 4300e-12 + 600e-12 + 1e-3 * T * 10;
+    const total = 1e-4 * rowS + 2e-4 * T * 300 + 300 * 5e-12 + 4300e-12 + 600e-12 + 1e-3 * T * 10;
     expect(e.total.energyUj).toBeCloseTo(total * 1e6, 12);
     expect(e.total.topsPerWatt).toBeCloseTo(60_000 / total / 1e12, 9);
     expect(e.total.latencyUs).toBeCloseTo(1.3, 12);
   });
-  it('measured mode differs only in the pulse term', () => {
+  it('measured mode differs only in the row term: each unit pulse drives its row 128/255 ns', () => {
     const fs = energyOf(c, { mode: 'fullScale', constants: k });
     const me = energyOf(c, { mode: 'measured', constants: k });
-    expect(fs.total.energyUj - me.total.energyUj).toBeCloseTo((255_000 - 20_000) * 1e-14 * 1e6, 12);
+    expect(fs.total.energyUj - me.total.energyUj).toBeCloseTo((255_000 - 20_000) * (128e-9 / 255) * 1e-4 * 1e6, 12);
     expect(me.total.pulseFraction).toBeCloseTo(20_000 / 255_000, 12);
+  });
+  it('a full-scale row is driven 2^(b−1) ns: 128 / 32 / 8 ns at 8 / 6 / 4 bit (T_CiM − 2 ns)', () => {
+    for (const [bits, ns] of [
+      [8, 128],
+      [6, 32],
+      [4, 8],
+    ] as const) {
+      const fs = 2 ** bits - 1;
+      const row: LayerCounters = { ...layer, activeRowCycles: 1, dacPulses: fs, dacPulsesFullScale: fs };
+      const only = { ...ZERO_K, pRowW: 1 };
+      expect(energyOf({ bits, layers: [row] }, { mode: 'fullScale', constants: only }).total.energyUj).toBeCloseTo(ns * 1e-9 * 1e6, 12);
+      expect(tCimNs(bits) - 2).toBe(ns);
+    }
   });
 });
 
