@@ -11,7 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InferenceCounters } from '../../../host/chip/counters.js';
 import type { Bits } from '../../../host/chip/program.js';
-import { DEFAULT_CONSTANTS, FITTED, PAPER } from '../../../host/energy/constants.js';
+import { DEFAULT_CONSTANTS, FITTED, HERMES, PAPER } from '../../../host/energy/constants.js';
 import {
   compareWithPaper,
   fullScaleLayerCounters,
@@ -120,6 +120,15 @@ describe('TOPS/W next to the paper (full-scale pulses, shipped constants)', () =
       const me = energyOf(r.counters, { mode: 'measured' }).total.energyUj;
       expect(me).toBeLessThan(fs);
     }
+  });
+});
+
+describe('cross-check against the HERMES core (measured silicon, never fitted)', () => {
+  it('a 256×256 layer on 256 ADCs at 8 bit: the same order as HERMES\'s 10.5 TOPS/W (within 2×)', () => {
+    const e = energyOf({ bits: 8, layers: [fullScaleLayerCounters(8, HERMES.rows, HERMES.cols, HERMES.adcs)] }, { constants: FITTED }).total;
+    console.log(`HERMES-sized layer with the shipped constants: ${e.tops.toFixed(2)} TOPS, ${e.topsPerWatt.toFixed(1)} TOPS/W (HERMES: ${HERMES.topsPerWatt})`);
+    expect(e.topsPerWatt / HERMES.topsPerWatt).toBeGreaterThan(0.5);
+    expect(e.topsPerWatt / HERMES.topsPerWatt).toBeLessThan(2);
   });
 });
 
