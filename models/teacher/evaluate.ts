@@ -79,8 +79,9 @@ export interface RunTeacherOptions extends EvaluateOptions {
  */
 export async function runTeacherEvaluation(opts: RunTeacherOptions): Promise<TeacherEvaluation> {
   const model = opts.model ?? defaultTeacherPath(opts.task);
+  // A missing, corrupt or other-task file, then missing data, fail here, before tfjs starts.
+  const parsed = readTeacherFile(model, opts.task);
   const data = loadTeacherDataset(opts.data ?? sharedDataDir(), opts.task);
-  const parsed = readTeacherFile(model, opts.task); // a missing, corrupt or other-task file fails here, before tfjs starts
   await useWasmTrainingBackend();
   const teacher = teacherFromModel(parsed, opts.task, model);
   try {
