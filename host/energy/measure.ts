@@ -1,7 +1,7 @@
 /**
- * One measured inference for the energy report: weight image (a file, or the seeded random image) →
- * compiler → chip → one inference on an input → the chip's counters. The energy model then reads
- * only those counters.
+ * One measured inference for the energy report: weight image (a file, else the task's shipped image,
+ * else the seeded random image) → compiler → chip → one inference on an input → the chip's counters.
+ * The energy model then reads only those counters.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
