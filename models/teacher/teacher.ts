@@ -191,6 +191,15 @@ export function teacherFromModel(model: TfliteModel, task: TeacherTask, path = '
     return i;
   });
 
+  const inputIndex = model.inputs[0]!;
+  const outputIndex = model.outputs[0]!;
+  const last = model.operators[model.operators.length - 1];
+  // logits() swaps the final softmax for a log-softmax: the file must end in one.
+  const logSoftmax: Step | null = last?.op === 'SOFTMAX' && last.outputs[0] === outputIndex
+    ? (z) => tf.logSoftmax(last.options.beta === 1 ? z : tf.mul(z, last.options.beta))
+    : null;
+  if (!logSoftmax) throw new UserError(`${path}: the last operator is ${last?.op ?? 'missing'}, expected SOFTMAX (a classifier's scores)`);
+
   const weights: tf.Tensor[] = [];
   let steps: Step[];
   try {
@@ -199,9 +208,6 @@ export function teacherFromModel(model: TfliteModel, task: TeacherTask, path = '
     tf.dispose(weights);
     throw e;
   }
-  const inputIndex = model.inputs[0]!;
-  const outputIndex = model.outputs[0]!;
-  const last = model.operators[model.operators.length - 1];
   const input = TEACHER_INPUT[task];
 
   /** Runs the operators; `final` replaces the step that produces the graph output (the log-softmax). */
@@ -221,11 +227,6 @@ export function teacherFromModel(model: TfliteModel, task: TeacherTask, path = '
     if (!y) throw new UserError(`${path}: no operator computes the output tensor ${outputIndex}`);
     return y;
   };
-
-  const logSoftmax: Step | null = last?.op === 'SOFTMAX' && last.outputs[0] === outputIndex
-    ? (z) => tf.logSoftmax(last.options.beta === 1 ? z : tf.mul(z, last.options.beta))
-    : null;
-  if (!logSoftmax) throw new UserError(`${path}: the last operator is ${last?.op ?? 'missing'}, expected SOFTMAX (a classifier's scores)`);
 
   const teacher: Teacher = {
     task,
