@@ -1,16 +1,20 @@
 /**
  * `aon-cim train --task kws|vww --mode baseline|noise|full --bits 8|6|4 [--eta η] [--epochs N]
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
- * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N]`:
+ * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
+ * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut] [--drift-gain g]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Bits } from '../chip/program.js';
 import { sharedDataDir } from '../paths.js';
 import type { EpochLog, TrainProgress } from '../../models/train/train.js';
-import type { RangeInit } from '../../models/train/hw.js';
+import { RANGE_INITS, type RangeInit } from '../../models/train/options.js';
+import { MIX_MODES, type MixMode } from '../../models/train/mix.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { parseBits, parseFiniteNumber, parseNonNegInt, parsePositiveInt } from './options.js';
@@ -35,6 +39,12 @@ interface TrainFlags {
   limit?: number;
   checkpoints?: string;
   rangeInit: RangeInit;
+  teacher?: string;
+  kdWeight?: number;
+  kdTemp?: number;
+  mix?: MixMode;
+  driftGain?: number;
+  force?: boolean;
 }
 
 /** The paper's noise levels (section 6.1): ~10 % KWS, ~20 % VWW. */
@@ -58,8 +68,27 @@ function parseEta(v: string): number {
 }
 
 function parseRangeInit(v: string): RangeInit {
-  if (v === 'one' || v === 'calibrated' || v === 'fitted') return v;
-  throw new InvalidArgumentError(`range-init must be one, calibrated or fitted (got "${v}")`);
+  if ((RANGE_INITS as readonly string[]).includes(v)) return v as RangeInit;
+  throw new InvalidArgumentError(`range-init must be one of ${RANGE_INITS.join(', ')} (got "${v}")`);
+}
+
+function parseMix(v: string): MixMode {
+  if ((MIX_MODES as readonly string[]).includes(v)) return v as MixMode;
+  throw new InvalidArgumentError(`mix must be one of ${MIX_MODES.join(', ')} (got "${v}")`);
+}
+
+function parseUnitInterval(name: string, openZero: boolean): (v: string) => number {
+  return (v: string) => {
+    const n = parseFiniteNumber(v);
+    if (n > 1 || n < 0 || (openZero && n === 0)) throw new InvalidArgumentError(`${name} must be in ${openZero ? '(0' : '[0'}, 1] (got "${v}")`);
+    return n;
+  };
+}
+
+function parsePositiveNumber(v: string): number {
+  const n = parseFiniteNumber(v);
+  if (!(n > 0)) throw new InvalidArgumentError(`must be a positive number (got "${v}")`);
+  return n;
 }
 
 function parseLr(v: string): number {
@@ -90,17 +119,25 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--batch <n>', 'batch size', parsePositiveInt, 64)
     .option('--lr <rate>', 'stage-1 initial learning rate (stage 2 uses a tenth)', parseLr, 1e-3)
     .option('--init <image>', 'start from this image (stage 2 default: models/<task>/baseline.aonw)')
-    .option('--out <image>', 'output image (default models/<task>/<mode>[-<bits>].aonw)')
+    .option('--out <image>', 'output image (default runs/<task>-<mode>[-<bits>]-seed<n>/image.aonw; never overwritten without --force)')
+    .option('--force', 'overwrite an existing --out image')
+    .option('--teacher <file>', 'distil from this TFLite teacher (e.g. ../shared/teachers/kws_ref_model_float32.tflite)')
+    .option('--kd-weight <w>', 'share of the teacher\'s softened scores in the loss, [0, 1] (default 0.9)', parseUnitInterval('kd-weight', false))
+    .option('--kd-temp <T>', 'distillation temperature (default 2)', parsePositiveNumber)
+    .option('--mix <how>', 'vww: mix two augmented images per view: none, mixup, cutmix or mixcut (either, half each) (default none)', parseMix)
+    .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
     .option('--resume', 'continue from the run\'s last checkpoint (same settings)')
-    .option('--range-init <how>', 'full: S and r_ADC start at 1 (paper), calibrated (percentiles of the stage-1 model) or fitted (MSE-optimal at --bits; default)', parseRangeInit, 'fitted' as const)
+    .option('--range-init <how>', 'full: one (S and r_ADC start at 1, the paper), calibrated (percentiles of the stage-1 model), fitted (MSE-optimal at --bits; default) or image (the --init full image\'s own ranges)', parseRangeInit, 'fitted' as const)
     .option('--checkpoints <dir>', 'checkpoint directory (default checkpoints/<task>-<mode>[-<bits>b]-seed<n>/)')
     .option('--limit <n>', 'use only n examples of the data set (smoke tests)', parsePositiveInt)
     .action(async (f: TrainFlags) => {
       // Dynamic import: nothing under host/ loads tfjs statically.
-      const { train, defaultImagePath } = await import('../../models/train/train.js');
-      const out = f.out ?? defaultImagePath(f.task, f.mode, f.bits);
+      const { train, defaultRunImagePath } = await import('../../models/train/train.js');
+      const out = f.out ?? defaultRunImagePath(f.task, f.mode, f.bits, f.seed);
+      // The default run folder is ours to make; a folder the user names must exist (checked in train()).
+      if (f.out === undefined) mkdirSync(dirname(out), { recursive: true });
       let bar: { start(total: number, v: number, p: object): void; update(v: number, p: object): void; stop(): void } | null = null;
       if (io.errIsTty) {
         const { SingleBar, Presets } = (await import('cli-progress')).default;
@@ -153,6 +190,11 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.limit !== undefined ? { limit: f.limit } : {}),
           ...(f.checkpoints !== undefined ? { checkpointDir: f.checkpoints } : {}),
           rangeInit: f.rangeInit,
+          ...(f.teacher !== undefined ? { teacher: f.teacher } : {}),
+          kd: { ...(f.kdWeight !== undefined ? { weight: f.kdWeight } : {}), ...(f.kdTemp !== undefined ? { temp: f.kdTemp } : {}) },
+          ...(f.mix !== undefined ? { mix: f.mix } : {}),
+          ...(f.driftGain !== undefined ? { driftGainMin: f.driftGain } : {}),
+          force: f.force === true,
           onProgress,
           onEpoch,
           onInfo: (m: string) => io.err(`${m}\n`),

@@ -16,6 +16,7 @@ import { resizeBilinear } from '../../host/vision/resize.js';
 import { KWS_CLASSES } from '../graphs/kws.js';
 import type { Task } from '../graphs/types.js';
 import { InitRng } from '../image/prng.js';
+import { mixPair, type MixMode } from './mix.js';
 import { shuffleInPlace, validationPredicate, type SplitRow } from '../../host/eval/split.js';
 
 export { VALIDATION_FRACTION } from '../../host/eval/split.js';
@@ -32,6 +33,18 @@ export interface Examples {
   x: Float32Array;
   y: Int32Array;
   count: number;
+  /** Mixed views: count × classes label weights (y is then the larger share's class). */
+  soft?: Float32Array;
+  /** The teacher's view of each example where its input differs from x (VWW: 96×96 RGB in [0, 1]). */
+  teacherX?: Float32Array;
+}
+
+/** How an epoch's views are made for distillation. */
+export interface EpochView {
+  /** VWW: mix pairs of augmented images (mix.ts). */
+  mix?: MixMode;
+  /** The teacher's input size, when it differs from the network's (VWW 96×96×3). */
+  teacherInput?: { h: number; w: number; c: number };
 }
 
 export interface TaskData {
@@ -40,8 +53,8 @@ export interface TaskData {
   inputSize: number;
   trainCount: number;
   val: Examples;
-  /** One epoch of augmented, shuffled training examples (deterministic in seed and epoch). */
-  trainEpoch(epoch: number): Examples;
+  /** One epoch of augmented, shuffled training examples (deterministic in seed, epoch and view). */
+  trainEpoch(epoch: number, view?: EpochView): Examples;
   /** Unaugmented training examples (range calibration), the first `n` in a seeded order. */
   calibration(n: number): Examples;
   /** For the log and the image: e.g. "speech_commands: 3,350 train / 843 val clips, split by speaker". */
@@ -220,14 +233,48 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
     items.forEach((it, k) => x.set(preprocessVwwFrame(aug ? augmentImage(it.img, aug) : it.img), k * size));
     return { x, y: Int32Array.from(items, (it) => it.label), count: items.length };
   };
+  /** Augmented (and mixed) views, each also as the teacher sees it: the same pixels resized. */
+  const buildViews = (items: Array<{ img: RgbImage; label: number }>, rng: InitRng, view: EpochView): Examples => {
+    const n = items.length;
+    const classes = VWW_CLASSES.length;
+    const x = new Float32Array(n * size);
+    const y = new Int32Array(n);
+    const soft = new Float32Array(n * classes);
+    const t = view.teacherInput;
+    const tSize = t ? t.h * t.w * t.c : 0;
+    const teacherX = t ? new Float32Array(n * tSize) : undefined;
+    items.forEach((it, k) => {
+      let img = augmentImage(it.img, rng);
+      let lambda = 1;
+      let other = it.label;
+      if (view.mix && view.mix !== 'none') {
+        const partner = items[Math.floor(rng.uniform() * n)]!;
+        const m = mixPair(img, augmentImage(partner.img, rng), view.mix, rng);
+        img = m.img;
+        lambda = m.lambda;
+        other = partner.label;
+      }
+      soft[k * classes + it.label]! += lambda;
+      soft[k * classes + other]! += 1 - lambda;
+      y[k] = lambda >= 0.5 ? it.label : other;
+      x.set(preprocessVwwFrame(img), k * size);
+      if (t && teacherX) {
+        const small = resizeBilinear(img, t.w, t.h).rgb;
+        for (let i = 0; i < tSize; i++) teacherX[k * tSize + i] = small[i]! / 255;
+      }
+    });
+    return { x, y, count: n, soft, ...(teacherX ? { teacherX } : {}) };
+  };
   return {
     task: 'vww',
     inputSize: size,
     trainCount: train.length,
     val: build(val, null),
-    trainEpoch: (epoch) => {
+    trainEpoch: (epoch, view = {}) => {
       const rng = new InitRng(seed, 2000 + epoch);
-      return build(shuffle([...train], rng), rng);
+      const items = shuffle([...train], rng);
+      if ((view.mix ?? 'none') === 'none' && !view.teacherInput) return build(items, rng);
+      return buildViews(items, rng, view);
     },
     calibration: (n) => build(shuffle([...train], new InitRng(seed, 23)).slice(0, n), null),
     description: `vww: ${train.length} train / ${val.length} validation images, split by image, seed ${seed}`,

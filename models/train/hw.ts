@@ -12,13 +12,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam.js';
+import { distillationLoss } from './distill.js';
+import type { KdConfig } from './options.js';
 import { forward, rangeVariables, stdOf, weightVariables, type AnalogModel, type ForwardOptions, type LayerTap } from './model.js';
 import { maxCode } from './ste.js';
 import { roundHalfEven } from '../../host/round.js';
 
 export type TrainMode = 'baseline' | 'noise' | 'full';
-/** Where a `full` run's S and r_ADC,l start: 1 (section 4.2), percentiles (contracts §1), or MSE-fitted at its bits. */
-export type RangeInit = 'one' | 'calibrated' | 'fitted';
+export type { RangeInit } from './options.js';
 
 export interface HwConfig {
   mode: TrainMode;
@@ -28,6 +29,20 @@ export interface HwConfig {
   eta: number;
   /** Stage-1 initial learning rate (stage 2 uses a tenth of it). */
   lr: number;
+  /**
+   * `full`: the lowest drift gain modelled before each ADC (model.ts ForwardOptions.driftGain); null or
+   * undefined = none (the paper's method).
+   */
+  driftGainMin?: number | null;
+}
+
+/** What a step learns from besides the integer labels: a mixed view's label blend and the teacher's logits. */
+export interface StepTargets {
+  /** [B, classes] label distributions (mixed views); else the one-hot labels are used. */
+  soft?: tf.Tensor2D;
+  /** [B, classes] the teacher's logits on the same views. */
+  teacher?: tf.Tensor2D;
+  kd?: KdConfig | null;
 }
 
 /** Section 6.1's constants. */
@@ -68,6 +83,7 @@ export function trainForwardOptions(cfg: HwConfig, seed: number): ForwardOptions
     bits: cfg.mode === 'full' ? cfg.bits : null,
     quantNoiseP: QUANT_NOISE_P,
     seed,
+    ...(cfg.mode === 'full' && cfg.driftGainMin ? { driftGain: cfg.driftGainMin } : {}),
   };
 }
 
@@ -116,6 +132,7 @@ export function trainStep(
   step: number,
   total: number,
   seed: number,
+  targets: StepTargets = {},
 ): StepResult {
   if (stageOf(cfg.mode) === 1 && step % SIGMA_UPDATE_EVERY === 0) updateClipBounds(model);
   const fo = trainForwardOptions(cfg, seed);
@@ -126,7 +143,10 @@ export function trainStep(
     const { value, grads } = tf.variableGrads(() => {
       const logits = forward(model, x, fo);
       correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')).dataSync()[0]!;
-      return crossEntropy(logits, labels);
+      // Labels alone keep the exact loss of runs made before distillation existed.
+      if (!targets.soft && !targets.teacher) return crossEntropy(logits, labels);
+      const dist = targets.soft ?? (tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D);
+      return distillationLoss(logits, dist, targets.teacher ?? null, targets.kd ?? null);
     }, [...wVars, ...rVars]);
     clipGainGradient(model, grads);
     const lr = cosineLr(stageOf(cfg.mode) === 1 ? cfg.lr : cfg.lr / 10, step, total);

@@ -53,6 +53,13 @@ export interface ForwardOptions {
   seed: number;
   /** Momentum of the moving BN statistics in a training pass (default BN_MOMENTUM; 0 = take this batch's). */
   bnMomentum?: number;
+  /**
+   * Training with converters: model PCM drift at the ADC. The array's output shrinks with drift (mean
+   * factor 0.665 at a day, 0.50 at a year for 25 µS: pcm-model §6) before the ADC and GDC scales it back
+   * after (§5), so the ADC's step is coarser relative to the signal. Each layer of a pass draws a gain g,
+   * log-uniform in [driftGain, 1], and its ADC sees g·y, its output divided by g.
+   */
+  driftGain?: number;
 }
 
 /** Tensors of one layer seen in a forward pass (for range calibration). */
@@ -160,6 +167,12 @@ function subSeed(seed: number, layer: number, purpose: number): number {
   return h;
 }
 
+/** A layer's drift gain in a pass: log-uniform in [min, 1], from the pass seed (ForwardOptions.driftGain). */
+export function driftGainOf(seed: number, layer: number, min: number): number {
+  const u = subSeed(seed, layer, 4) / 4294967296;
+  return Math.exp(u * Math.log(min));
+}
+
 /**
  * Bernoulli(p) 0/1 mask from a seeded xorshift32 stream (tf.randomUniform with a seed costs ~0.7 µs an
  * element on this backend: 1.8 s for one KWS activation tensor; this is ~50× faster).
@@ -255,7 +268,8 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
     if (taps) taps.push({ input: tf.keep(tf.clone(raw.get(s.input)!)), preActivation: tf.keep(tf.clone(y)) });
     if (opts.bits !== null) {
       const keep = qTrain ? keepMask(y.shape, opts.quantNoiseP, subSeed(opts.seed, i, 3)) : null;
-      y = quantize(y, layer.rAdc as tf.Scalar, opts.bits, keep) as tf.Tensor4D;
+      const g = opts.training && opts.driftGain !== undefined ? driftGainOf(opts.seed, i, opts.driftGain) : 1;
+      y = g === 1 ? (quantize(y, layer.rAdc as tf.Scalar, opts.bits, keep) as tf.Tensor4D) : (tf.div(quantize(tf.mul(y, g), layer.rAdc as tf.Scalar, opts.bits, keep), g) as tf.Tensor4D);
     }
     y = digitalAffine(layer, y, opts.training, opts.bnMomentum ?? BN_MOMENTUM);
     if (s.relu) y = tf.relu(y);

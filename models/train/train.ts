@@ -3,8 +3,8 @@
  * checkpoint every epoch → weight image + JSON log. Same seed (and data) → the same image, also
  * across a stop and `resume`. The runtime reaches this file only through a dynamic import.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../host/errors.js';
 import { repoPath } from '../../host/paths.js';
@@ -13,11 +13,14 @@ import type { Task } from '../graphs/types.js';
 import { loadWeightImage, saveWeightImage } from '../image/load.js';
 import type { TrainingMeta, WeightImage } from '../image/types.js';
 import { loadCheckpoint, modelState, restoreModelState, saveCheckpoint } from './checkpoint.js';
-import { loadTaskData, type Examples, type TaskData } from './data.js';
+import { loadTaskData, type EpochView, type Examples, type TaskData } from './data.js';
+import { DEFAULT_KD, type KdConfig } from './distill.js';
+import type { MixMode } from './mix.js';
 import { exportImage, initFromImage } from './export.js';
 import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, type AnalogModel } from './model.js';
+import type { Teacher } from '../teacher/teacher.js';
 
 export interface TrainOptions {
   task: Task;
@@ -49,6 +52,16 @@ export interface TrainOptions {
   stopAfterEpochs?: number;
   /** Use only this many examples of the data set (smoke tests). */
   limit?: number;
+  /** A teacher network (TFLite, models/teacher) to distil from; its softened scores join the labels. */
+  teacher?: string;
+  /** Distillation weight and temperature (with `teacher`; each defaults to distill.ts DEFAULT_KD's). */
+  kd?: Partial<KdConfig>;
+  /** VWW: mix pairs of augmented images into each view (mix.ts; default none). */
+  mix?: MixMode;
+  /** `full`: model drift before each ADC with gains log-uniform in [driftGainMin, 1] (model.ts). */
+  driftGainMin?: number;
+  /** Overwrite an existing image at `out`. */
+  force?: boolean;
   /** Examples for range calibration of `baseline`/`noise` images. */
   calibrationExamples?: number;
   onProgress?: (p: TrainProgress) => void;
@@ -113,6 +126,12 @@ export interface RunConfig {
   init: string | null;
   limit: number | null;
   rangeInit: RangeInit | null;
+  /** Distillation (absent in runs made before it: null). Paths are relative to the repository. */
+  teacher?: string | null;
+  kdWeight?: number | null;
+  kdTemp?: number | null;
+  mix?: MixMode | null;
+  driftGainMin?: number | null;
 }
 
 export interface TrainResult {
@@ -132,9 +151,29 @@ export const DEFAULT_RANGE_INIT: RangeInit = 'fitted';
 /** Unaugmented training examples for the BN re-estimation of `full` images (hw.ts reestimateBatchNorm). */
 export const BN_REESTIMATION_EXAMPLES = 1024;
 
-/** models/<task>/<mode>[-<bits>].aonw — the names `ablation` and the runtime look for */
+/** models/<task>/<mode>[-<bits>].aonw — the shipped images, the names `ablation` and the runtime look for */
 export function defaultImagePath(task: Task, mode: TrainMode, bits: number): string {
   return repoPath('models', task, mode === 'full' ? `full-${bits}.aonw` : `${mode}.aonw`);
+}
+
+/** Where `train` writes without --out: runs/<task>-<mode>[-<bits>]-seed<n>/image.aonw, never over a shipped image. */
+export function defaultRunImagePath(task: Task, mode: TrainMode, bits: number, seed: number): string {
+  return join('runs', `${task}-${mode}${mode === 'full' ? `-${bits}` : ''}-seed${seed}`, 'image.aonw');
+}
+
+/** A path as the run's config stores it: relative to the repository (logs ship; machines differ). */
+export function portablePath(p: string): string {
+  const rel = relative(repoPath(), resolve(p));
+  return isAbsolute(rel) ? resolve(p) : rel.split('\\').join('/');
+}
+
+/** Checks the output image path before any work: its folder exists, it is not a folder, no overwrite without force. */
+export function checkOutPath(out: string, force: boolean): void {
+  const dir = dirname(resolve(out));
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UserError(`--out ${out} is a directory; name the image file (e.g. ${join(out, 'image.aonw')})`);
+  if (!existsSync(dir)) throw new UserError(`--out ${out}: folder ${dirname(out)} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`--out ${out}: ${dirname(out)} is not a directory`);
+  if (existsSync(out) && !force) throw new UserError(`--out ${out} exists; pass --force to overwrite it, or choose another --out`);
 }
 
 export function logPathFor(imagePath: string): string {
@@ -166,6 +205,29 @@ function batchTensors(ex: Examples, start: number, size: number, shape: [number,
     x: tf.tensor4d(ex.x.subarray(start * per, (start + n) * per), [n, ...shape]),
     y: tf.tensor1d(ex.y.subarray(start, start + n), 'int32'),
   };
+}
+
+/** A batch's label blends (mixed views) and the teacher's logits on the same views. */
+function stepTargets(
+  ex: Examples,
+  start: number,
+  n: number,
+  classes: number,
+  teacher: Teacher | null,
+  ownInput: boolean,
+): { soft?: tf.Tensor2D; teacher?: tf.Tensor2D } {
+  const out: { soft?: tf.Tensor2D; teacher?: tf.Tensor2D } = {};
+  if (ex.soft) out.soft = tf.tensor2d(ex.soft.subarray(start * classes, (start + n) * classes), [n, classes]);
+  if (teacher) {
+    const { h, w, c } = teacher.input;
+    const per = h * w * c;
+    const src = ownInput ? ex.teacherX : ex.x;
+    if (!src) throw new Error('teacher input missing from the epoch\'s examples');
+    const tx = tf.tensor4d(src.subarray(start * per, (start + n) * per), [n, h, w, c]);
+    out.teacher = tf.tidy(() => teacher.logits(tx));
+    tx.dispose();
+  }
+  return out;
 }
 
 /** Top-1 accuracy of the eval forward pass (bits null = float). */
@@ -212,6 +274,17 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   }
   if (!(o.eta >= 0 && o.eta < 1)) throw new UserError(`--eta must be in [0, 1) (got ${o.eta})`);
   if (!(o.lr > 0)) throw new UserError(`learning rate must be positive (got ${o.lr})`);
+  const kdWanted: KdConfig = { ...DEFAULT_KD, ...o.kd };
+  if (!(kdWanted.weight >= 0 && kdWanted.weight <= 1)) throw new UserError(`--kd-weight must be in [0, 1] (got ${kdWanted.weight})`);
+  if (!(kdWanted.temp > 0 && Number.isFinite(kdWanted.temp))) throw new UserError(`--kd-temp must be a positive number (got ${kdWanted.temp})`);
+  if (o.mix && o.mix !== 'none' && o.task !== 'vww') throw new UserError(`--mix ${o.mix} mixes images: it is for --task vww`);
+  if (o.driftGainMin !== undefined && !(o.driftGainMin > 0 && o.driftGainMin <= 1)) {
+    throw new UserError(`--drift-gain must be in (0, 1] (got ${o.driftGainMin})`);
+  }
+  if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
+  if (o.teacher !== undefined && !existsSync(o.teacher)) throw new UserError(`teacher not found: ${o.teacher}`);
+  // Before any work (and before a resumed run's last epochs): a bad --out must not cost a run.
+  checkOutPath(o.out, o.force === true || o.resume);
   const stage2 = stageOf(o.mode) === 2;
   const init = o.init ?? (stage2 ? defaultImagePath(o.task, 'baseline', o.bits) : undefined);
   if (stage2 && (!init || !existsSync(init))) {
@@ -227,9 +300,14 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     batch: o.batch,
     lr: o.lr,
     seed: o.seed,
-    init: init ?? null,
+    init: init ? portablePath(init) : null,
     limit: o.limit ?? null,
     rangeInit: o.mode === 'full' ? (o.rangeInit ?? DEFAULT_RANGE_INIT) : null,
+    teacher: o.teacher ? portablePath(o.teacher) : null,
+    kdWeight: o.teacher ? kdWanted.weight : null,
+    kdTemp: o.teacher ? kdWanted.temp : null,
+    mix: o.mix && o.mix !== 'none' ? o.mix : null,
+    driftGainMin: o.driftGainMin ?? null,
   };
   const graph = getGraph(o.task);
   await useWasmTrainingBackend();
@@ -239,7 +317,15 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (stepsPerEpoch < 1) throw new UserError(`--batch ${o.batch} is larger than the ${data.trainCount} training examples`);
   const totalSteps = o.steps ?? o.epochs * stepsPerEpoch;
   const epochs = Math.ceil(totalSteps / stepsPerEpoch);
-  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr };
+  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null };
+  const teacher = o.teacher ? (await import('../teacher/teacher.js')).loadTeacher(o.teacher, o.task) : null;
+  const kd: KdConfig | null = teacher ? { weight: config.kdWeight!, temp: config.kdTemp! } : null;
+  const teacherOwnInput = teacher !== null && !(teacher.input.h === h && teacher.input.w === w && teacher.input.c === c);
+  const view: EpochView = {
+    ...(config.mix ? { mix: config.mix } : {}),
+    ...(teacherOwnInput && teacher ? { teacherInput: teacher.input } : {}),
+  };
+  if (teacherOwnInput && o.task !== 'vww') throw new UserError(`teacher ${o.teacher} takes ${teacher!.input.h}×${teacher!.input.w}×${teacher!.input.c}, the network ${h}×${w}×${c}`);
 
   const model = createModel(graph, o.seed);
   let initImage: WeightImage | null = null;
@@ -247,7 +333,13 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     initImage = loadWeightImage(init, graph.name);
     initFromImage(model, initImage, data.calibration(256));
     if (o.mode === 'full') {
-      if (config.rangeInit === 'one') {
+      if (config.rangeInit === 'image') {
+        // Continuing a full image: its learned ranges are the start (a refit would undo what it learned).
+        const t = initImage.training;
+        if (t?.method !== 'full' || t.bits !== o.bits) {
+          throw new UserError(`--range-init image needs a full image trained at ${o.bits} bit as --init (${init} is ${t?.method ?? 'untrained'}${t?.bits ? ` at ${t.bits} bit` : ''})`);
+        }
+      } else if (config.rangeInit === 'one') {
         // Section 4.2: S and r_ADC,l are trainable and start at 1.
         model.S.assign(tf.scalar(1));
         for (const l of model.layers) l.rAdc.assign(tf.scalar(1));
@@ -259,7 +351,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     }
   }
   const opt = createOptimizers(model, hw);
-  const ckptPath = join(o.checkpointDir ?? repoPath('checkpoints', runName(config)), 'state.json');
+  const ckptPath = join(o.checkpointDir ?? join('checkpoints', runName(config)), 'state.json');
   let startEpoch = 0;
   let step = 0;
   let epochLogs: EpochLog[] = [];
@@ -286,7 +378,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   let trainedSamples = 0;
   let trainedMs = 0;
   for (let epoch = startEpoch; epoch < epochs && step < totalSteps; epoch++) {
-    const ex = data.trainEpoch(epoch);
+    const ex = data.trainEpoch(epoch, view);
     const tEpoch = performance.now();
     let lossSum = 0;
     let correct = 0;
@@ -294,9 +386,9 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     for (let b = 0; b < stepsPerEpoch && step < totalSteps; b++) {
       const tStep = performance.now();
       const { x, y } = batchTensors(ex, b * o.batch, o.batch, [h, w, c]);
-      const r = trainStep(model, opt, hw, x, y, step, totalSteps, (o.seed * 1_000_003 + step) >>> 0);
-      x.dispose();
-      y.dispose();
+      const extra = stepTargets(ex, b * o.batch, x.shape[0], graph.classes.length, teacher, teacherOwnInput);
+      const r = trainStep(model, opt, hw, x, y, step, totalSteps, (o.seed * 1_000_003 + step) >>> 0, { ...extra, kd });
+      tf.dispose([x, y, ...(extra.soft ? [extra.soft] : []), ...(extra.teacher ? [extra.teacher] : [])]);
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss})`);
       step++;
       lossSum += r.loss * o.batch;
@@ -341,6 +433,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       opt.weights.dispose();
       opt.ranges?.dispose();
       disposeModel(model);
+      teacher?.dispose();
       return { stopped: true, epoch: epoch + 1, checkpoint: ckptPath };
     }
   }
@@ -394,5 +487,6 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   opt.weights.dispose();
   opt.ranges?.dispose();
   disposeModel(model);
+  teacher?.dispose();
   return { image, log, imagePath: o.out, logPath };
 }

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkGraph } from '../../../models/graphs/types.js';
 import { QUANT_NOISE_P } from '../../../models/train/hw.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
-import { createModel, forward, type AnalogModel } from '../../../models/train/model.js';
+import { createModel, driftGainOf, forward, type AnalogModel } from '../../../models/train/model.js';
 
 const C = 64;
 const graph: NetworkGraph = {
@@ -80,5 +80,39 @@ describe('quantization noise (p = 0.5)', () => {
     expect(train).toBeGreaterThan(QUANT_NOISE_P - 0.04);
     expect(train).toBeLessThan(QUANT_NOISE_P + 0.04);
     expect(evalFrac).toBe(1);
+  });
+});
+
+describe('drift at the ADC (--drift-gain)', () => {
+  it('gains are log-uniform in [min, 1], fixed per (seed, layer)', () => {
+    const min = 0.5;
+    const logs: number[] = [];
+    for (let s = 0; s < 4000; s++) {
+      const g = driftGainOf(s, 3, min);
+      expect(g).toBeGreaterThanOrEqual(min);
+      expect(g).toBeLessThanOrEqual(1);
+      logs.push(Math.log(g));
+    }
+    expect(driftGainOf(11, 3, min)).toBe(driftGainOf(11, 3, min));
+    // ln g ~ U(ln 0.5, 0): mean −0.3466, sd 0.2001 → sd of the mean over 4000 draws 0.0032.
+    const mean = logs.reduce((a, v) => a + v, 0) / logs.length;
+    expect(Math.abs(mean - Math.log(min) / 2)).toBeLessThan(0.013);
+  });
+  it('the ADC quantizes g·y and the output is divided by g: outputs lie on the grid Δ/g; none in evaluation', () => {
+    const l = model.layers[0]!;
+    model.S.assign(tf.scalar(1));
+    l.rAdc.assign(tf.scalar(l.wMax));
+    const bits = 4;
+    const delta = l.wMax / (2 ** (bits - 1) - 1);
+    const seed = 21;
+    const g = driftGainOf(seed, 0, 0.5);
+    expect(g).toBeLessThan(0.999);
+    const opts = { eta: 0, bits, quantNoiseP: 1, seed, driftGain: 0.5 };
+    const out = forward(model, eye, { ...opts, training: true }).dataSync();
+    for (const v of out) expect(Math.abs((v * g) / delta - Math.round((v * g) / delta))).toBeLessThan(1e-3);
+    // Coarser than the plain grid: some outputs are off the grid Δ.
+    expect(Array.from(out).some((v) => Math.abs(v / delta - Math.round(v / delta)) > 0.05)).toBe(true);
+    const ev = forward(model, eye, { ...opts, training: false }).dataSync();
+    for (const v of ev) expect(Math.abs(v / delta - Math.round(v / delta))).toBeLessThan(1e-3);
   });
 });

@@ -3,14 +3,15 @@
  * stopped after an epoch and resumed from its checkpoint ends exactly where an uninterrupted one does;
  * stage 2 (`full`) starts from the stage-1 image and learns S and r_ADC,l.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedDataDir } from '../../../host/paths.js';
 import { loadWeightImage } from '../../../models/image/load.js';
 import type { WeightImage } from '../../../models/image/types.js';
-import { train, type TrainOptions } from '../../../models/train/train.js';
+import { defaultTeacherPath } from '../../../models/teacher/teacher.js';
+import { portablePath, train, type TrainOptions } from '../../../models/train/train.js';
 
 let dir: string;
 beforeAll(() => {
@@ -101,5 +102,55 @@ describe('train (tiny, real data)', () => {
     // Summed log r_ADC: the 4-bit MSE optimum clips well inside the 99.995th percentile.
     const logSum = (im: WeightImage) => im.layers.reduce((s, l) => s + Math.log(l.rAdc), 0);
     expect(logSum(b)).toBeLessThan(logSum(a));
+  });
+
+  it('full with --range-init image continues a full image at its own ranges (and refuses another kind of image)', async () => {
+    const src = await train({ ...base('img-src'), mode: 'full', bits: 4, steps: 1, init: join(dir, 'a.aonw'), rangeInit: 'fitted' });
+    const a = loadWeightImage(src.imagePath, 'kws');
+    const r = await train({ ...base('img-cont'), mode: 'full', bits: 4, steps: 1, lr: 1e-9, init: src.imagePath, rangeInit: 'image' });
+    const b = loadWeightImage(r.imagePath, 'kws');
+    // A step at a vanishing rate: the ranges are the image's, not refitted (a refit moves them by far more).
+    expect(Math.abs(b.S / a.S - 1)).toBeLessThan(2e-3);
+    b.layers.forEach((l, i) => expect(Math.abs(l.rAdc / a.layers[i]!.rAdc - 1)).toBeLessThan(2e-3));
+    await expect(train({ ...base('img-bad'), mode: 'full', bits: 8, steps: 1, init: src.imagePath, rangeInit: 'image' })).rejects.toThrow(/full image trained at 8 bit/);
+    await expect(train({ ...base('img-bad2'), mode: 'full', bits: 4, steps: 1, init: join(dir, 'a.aonw'), rangeInit: 'image' })).rejects.toThrow(/is baseline/);
+  });
+
+  it('the output path is checked before any work: a folder, a missing folder, an existing image without force', async () => {
+    mkdirSync(join(dir, 'afolder'), { recursive: true });
+    await expect(train({ ...base('x'), out: join(dir, 'afolder') })).rejects.toThrow(/is a directory/);
+    await expect(train({ ...base('x'), out: join(dir, 'nope', 'x.aonw') })).rejects.toThrow(/does not exist/);
+    writeFileSync(join(dir, 'exists.aonw'), 'precious');
+    await expect(train({ ...base('x'), out: join(dir, 'exists.aonw') })).rejects.toThrow(/--force/);
+    expect(existsSync(join(dir, 'ck-x'))).toBe(false); // no epoch ran, no checkpoint written
+  });
+
+  it('stores paths relative to the repository (logs ship; machines differ)', () => {
+    expect(portablePath('models/kws/baseline.aonw')).toBe('models/kws/baseline.aonw');
+  });
+});
+
+const teacherFile = defaultTeacherPath('kws');
+describe.skipIf(!existsSync(teacherFile))(`distillation (teacher not found at ${teacherFile} skips)`, () => {
+  const kd = (name: string): TrainOptions => ({ ...base(name), teacher: teacherFile, kd: { weight: 0.8, temp: 3 } });
+  it('a run with a teacher logs it, differs from one without, and resumes bit-identically', async () => {
+    const a = await train(kd('kd-a'));
+    expect(a.log.config).toMatchObject({ teacher: portablePath(teacherFile), kdWeight: 0.8, kdTemp: 3, mix: null });
+    const plain = loadWeightImage(join(dir, 'a.aonw'), 'kws');
+    const withTeacher = loadWeightImage(a.imagePath, 'kws');
+    expect(Buffer.from(withTeacher.layers[0]!.weights.buffer).equals(Buffer.from(plain.layers[0]!.weights.buffer))).toBe(false);
+    const o = kd('kd-r');
+    await train({ ...o, stopAfterEpochs: 1 });
+    const resumed = await train({ ...o, resume: true });
+    sameWeights(withTeacher, loadWeightImage(resumed.imagePath, 'kws'));
+    // Another teacher setting is another run: its checkpoint is refused.
+    await expect(train({ ...o, kd: { weight: 0.5, temp: 3 }, resume: true, force: true })).rejects.toThrow(/other settings/);
+  });
+  it('bad distillation settings are user errors before any work', async () => {
+    await expect(train({ ...kd('kd-x'), kd: { weight: 1.5 } })).rejects.toThrow(/kd-weight/);
+    await expect(train({ ...kd('kd-x'), kd: { temp: 0 } })).rejects.toThrow(/kd-temp/);
+    await expect(train({ ...kd('kd-x'), mix: 'mixup' })).rejects.toThrow(/for --task vww/);
+    await expect(train({ ...kd('kd-x'), teacher: join(dir, 'none.tflite') })).rejects.toThrow(/teacher not found/);
+    await expect(train({ ...kd('kd-x'), task: 'kws', teacher: defaultTeacherPath('vww') })).rejects.toThrow();
   });
 });
