@@ -13,7 +13,7 @@ import { UserError } from '../errors.js';
 import { METHOD_TITLES, PAPER_TABLE1, type AblationMethod } from '../eval/paper-table1.js';
 import { runSweep } from '../eval/sweep.js';
 import { repoPath } from '../paths.js';
-import { loadEvalInputs } from './eval.js';
+import { evalInputs, loadEvalSet } from './eval.js';
 import { noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { formatDuration, parseDuration } from './options.js';
@@ -52,9 +52,11 @@ async function runAblation(f: AblationFlags, io: Io): Promise<AblationRow[]> {
   const dir = f.modelsDir ?? repoPath('models', f.task);
   const present = METHODS.flatMap((m) => BITS.map((b) => imagePath(dir, m, b))).filter((p) => existsSync(p));
   if (present.length === 0) throw new UserError(`no trained images in ${dir} (expected baseline.aonw, noise.aonw, full-8/6/4.aonw)`);
-  // The held-out split follows the seed the images were trained with (all from one stage-1 run).
-  const splitSeed = f.heldOut ? loadWeightImage(present[0]!, f.task).training.seed : null;
-  const { inputs } = loadEvalInputs(f.task, f.data, splitSeed, f.limit);
+  const ds = loadEvalSet(f.task, f.data);
+  // Validate every image before any work, with its file name in the message; their training metas
+  // decide the examples (the held-out split of their seed when the data is their training set).
+  const trainings = present.map((p) => loadWeightImage(p, f.task).training);
+  const { inputs } = evalInputs(f, ds, trainings, io);
   const bar = progressBar(io, 'ablation');
   const jobs: Array<{ method: AblationMethod; path: string; bits: Bits[] }> = [];
   for (const m of METHODS) {

@@ -5,7 +5,6 @@
  * the chip, then applies the energy model to the chip's counters. Energy two ways (contracts.md §7):
  * full-scale DAC pulses (comparable with the paper's Table 2) and the pulses this input really took.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { NetworkName } from '../../models/graphs/types.js';
 import { isNetworkName, NETWORK_NAMES } from '../../models/graphs/index.js';
@@ -18,7 +17,10 @@ import { isUserError, UserError } from '../errors.js';
 import { efficiencySvg, type EfficiencySeries } from '../plots/efficiency-svg.js';
 import { noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './main.js';
-import { parseArray, parseBits, parseDuration, parseNonNegInt, parsePreset } from './options.js';
+import { parseArray } from './array.js';
+import { optionWithDefault, parseBits, parseDuration, parseNonNegInt, parsePreset } from './options.js';
+import { checkOutputPath, writeOutput } from './output-path.js';
+import { shippedImageForBits, shownPath } from './shipped-images.js';
 
 interface EnergyFlags {
   model: string;
@@ -279,19 +281,24 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .command('energy')
     .description('emulated latency and energy per inference from the chip\'s event counters: per-layer table and totals')
     .requiredOption('--model <name>', `network: ${NETWORK_NAMES.join('|')}`)
-    .option('--bits <b>', 'converter bits: 8|6|4', parseBits, 8 as Bits)
+    .addOption(optionWithDefault('--bits <b>', 'converter bits: 8|6|4', parseBits, '8'))
     .option('--array <RxC>', 'crossbar tile size (default 1024x512; as many tiles as the model needs)', parseArray)
     .option('--input <file>', 'input: .wav (KWS), .png/.jpg (VWW) or raw float32 .f32 (default: the demo input)')
-    .option('--image <file>', 'weight image (default: the shipped image of the task, else the seeded random image)')
-    .option('--preset <preset>', 'device model: paper|aihwkit|ideal', parsePreset, 'paper' as Preset)
-    .option('--drift <time>', 'time since programming: seconds or 25s, 1h, 1d, 1mo, 1y', parseDuration, 25)
+    .option('--image <file>', 'weight image (default: the shipped full-<bits> image of the task, else the seeded random image)')
+    .addOption(optionWithDefault('--preset <preset>', 'device model: paper|aihwkit|ideal', parsePreset, 'paper'))
+    .addOption(optionWithDefault('--drift <time>', 'time since programming: seconds or 25s, 1h, 1d, 1mo, 1y', parseDuration, '25s'))
     .option('--seed <n>', 'random seed', parseNonNegInt, 0)
     .option('--no-gdc', 'turn global drift compensation off')
     .option('--json', 'machine output: {model, bits, infPerSec, latencyUs, uJPerInf, tops, topsPerWatt, utilization, measured, layers, ...}')
     .option('--svg <file>', 'write Figure 8 (per-layer TOPS/W vs weights; with kws or vww both AnalogNets are run)')
     .action(async (flags: EnergyFlags) => {
       const model = checkModel(flags.model);
-      const run = async (name: NetworkName, input: string | undefined, image: string | undefined) => {
+      if (flags.svg !== undefined) checkOutputPath(flags.svg, '--svg');
+      const run = async (name: NetworkName, input: string | undefined, given: string | undefined) => {
+        // No --image: the image trained for these bits (full-4 at 4 bit), not full-8 run at 4 bits.
+        const shipped = given === undefined ? shippedImageForBits(name, flags.bits) : undefined;
+        if (shipped !== undefined && flags.bits !== 8) noteWriter(io)(`no --image: ${name} at ${flags.bits} bit runs its shipped ${flags.bits}-bit image, ${shownPath(shipped)}`);
+        const image = given ?? shipped;
         const m = await measure({
           model: name,
           bits: flags.bits,
@@ -317,14 +324,10 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
             reports.push(await run(other, undefined, undefined));
           } catch (e) {
             if (!isUserError(e)) throw e;
-            io.err(`aon-cim: note: Figure 8 without ${other}: ${e.message}\n`);
+            noteWriter(io)(`Figure 8 without ${other}: ${e.message}`);
           }
         }
-        try {
-          writeFileSync(flags.svg, figure8(reports));
-        } catch (e) {
-          throw new UserError(`cannot write ${flags.svg}: ${(e as Error).message}`);
-        }
+        writeOutput(flags.svg, figure8(reports));
         if (!flags.json) io.out(`Figure 8 written to ${flags.svg}\n`);
       }
     });

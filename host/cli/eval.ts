@@ -2,16 +2,19 @@
  * `aon-cim eval` — accuracy under drift (Figure 7): runs × times × bits on the emulated chip over a
  * labelled set, mean ± std per point, next to the float baseline of the same image.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Task } from '../../models/graphs/types.js';
 import { getGraph } from '../../models/graphs/index.js';
 import { writeWeightImage } from '../../models/image/format.js';
+import type { TrainingMeta } from '../../models/image/types.js';
 import type { Bits } from '../chip/program.js';
 import { UserError } from '../errors.js';
-import { loadDataset } from '../eval/dataset.js';
-import { prepareInputs } from '../eval/inputs.js';
+import { resolveTaskDataDir } from '../eval/data-dir.js';
+import { loadDataset, type Dataset } from '../eval/dataset.js';
+import { prepareInputs, type InputSet } from '../eval/inputs.js';
 import { shuffleInPlace, validationPredicate } from '../eval/split.js';
+import { selectExamples } from '../eval/training-split.js';
 import { InitRng } from '../../models/image/prng.js';
 import { runSweep, type SweepPoint } from '../eval/sweep.js';
 import { accuracySvg } from '../plots/accuracy-svg.js';
@@ -19,8 +22,10 @@ import { resolveImage } from '../runtime/deploy.js';
 import { noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { formatDuration, parseBitsList, parseDurationList } from './options.js';
+import { checkOutputPath, writeOutput } from './output-path.js';
 import { progressBar } from './progress.js';
-import { addSweepFlags, type SweepFlags } from './sweep-flags.js';
+import { shippedImageForBits, shownPath } from './shipped-images.js';
+import { addSweepFlags, exampleChoice, type SweepFlags } from './sweep-flags.js';
 
 export interface EvalFlags extends SweepFlags {
   /** One image for every bit width, or one per entry of `bits` (Figure 7: each bit width on its own `full` image). */
@@ -41,40 +46,69 @@ export interface EvalReport {
   /** The image (several: comma-separated, in `--bits` order). */
   model: string;
   items: number;
+  /** Only the examples the trainer held out were scored (else all of --data). */
+  heldOut: boolean;
   /** Float baseline of the (first) image. */
   baseline: number;
   results: EvalPoint[];
 }
 
-/** Shared by `eval` and `ablation`: the labelled set as inputs, optionally only the trainer's held-out part. */
-export function loadEvalInputs(task: Task, dir: string, heldOutSeed: number | null, limit: number | undefined) {
-  const ds = loadDataset(dir);
+/** Shared by `eval` and `ablation`: the labelled set of `--data` (the data root or the task folder). */
+export function loadEvalSet(task: Task, data: string): Dataset {
+  return loadDataset(resolveTaskDataDir(data, task));
+}
+
+/**
+ * Shared by `eval` and `ablation`: the examples to score as network inputs — the held-out part or all
+ * (selectExamples decides, and its one note says which) — then a seeded sample of `limit`.
+ */
+export function evalInputs(
+  f: Pick<SweepFlags, 'task' | 'heldOut' | 'all' | 'limit'>,
+  ds: Dataset,
+  trainings: TrainingMeta[],
+  io: Io,
+): { inputs: InputSet; heldOut: boolean } {
+  const selection = selectExamples(f.task, ds, trainings, exampleChoice(f));
+  if (selection.note) noteWriter(io)(selection.note);
   let items = ds.items;
-  if (heldOutSeed !== null) {
-    const isVal = validationPredicate(task, ds.rows, heldOutSeed);
+  if (selection.heldOutSeed !== null) {
+    const isVal = validationPredicate(f.task, ds.rows, selection.heldOutSeed);
     items = items.filter((_, i) => isVal(ds.rows[i]!));
   }
-  if (limit !== undefined && limit < items.length) {
+  if (f.limit !== undefined && f.limit < items.length) {
     // A seeded draw, not the first n rows: index files are sorted by class.
-    const order = shuffleInPlace(items.map((_, i) => i), new InitRng(0, 31)).slice(0, limit).sort((a, b) => a - b);
+    const order = shuffleInPlace(items.map((_, i) => i), new InitRng(0, 31)).slice(0, f.limit).sort((a, b) => a - b);
     items = order.map((i) => items[i]!);
   }
-  if (items.length === 0) throw new UserError(`no examples to evaluate in ${dir}`);
-  return { items, inputs: prepareInputs(getGraph(task), items) };
+  if (items.length === 0) throw new UserError(`no examples to evaluate in ${ds.dir}`);
+  return { inputs: prepareInputs(getGraph(f.task), items), heldOut: selection.heldOutSeed !== null };
+}
+
+/**
+ * The images to evaluate, one per entry of the result: `--model` as given; without it, each `--bits`
+ * entry on its own shipped full-<bits> image (each trained for its converters), else the task's default.
+ */
+function chooseModels(f: EvalFlags, io: Io): Array<string | undefined> {
+  if (f.model) return f.model;
+  if (!f.bits) return [undefined];
+  const shipped = f.bits.map((b) => shippedImageForBits(f.task, b));
+  if (shipped.some((p) => p === undefined)) return [undefined];
+  noteWriter(io)(`no --model: each bit width on its own shipped image: ${f.bits.map((b, i) => `${b} bit → ${shownPath(shipped[i]!)}`).join(', ')}`);
+  return shipped;
 }
 
 export async function runEval(f: EvalFlags, io: Io): Promise<EvalReport> {
-  const models = f.model ?? [undefined];
-  if (models.length > 1 && f.bits?.length !== models.length) {
-    throw new UserError(`--model lists ${models.length} images: give --bits with one bit width per image, in the same order (e.g. --bits 8,6,4)`);
+  if (f.model && f.model.length > 1 && f.bits?.length !== f.model.length) {
+    throw new UserError(`--model lists ${f.model.length} images: give --bits with one bit width per image, in the same order (e.g. --bits 8,6,4)`);
   }
+  if (f.svg !== undefined) checkOutputPath(f.svg, '--svg');
+  const ds = loadEvalSet(f.task, f.data);
+  const models = chooseModels(f, io);
   const images = models.map((m) => resolveImage(f.task, m, f.seed, noteWriter(io)));
-  if (f.heldOut && new Set(images.map((r) => r.image.training.seed)).size > 1) {
-    throw new UserError('--held-out: the images were trained with different seeds, so their held-out examples differ (evaluate them one at a time)');
-  }
+  const { inputs, heldOut } = evalInputs(f, ds, images.map((r) => r.image.training), io);
   const parts: EvalReport[] = [];
   for (const [i, model] of models.entries()) {
-    parts.push(await evalOneImage(f, model, images[i]!, models.length > 1 ? [f.bits![i]!] : f.bits, io));
+    parts.push({ ...(await evalOneImage(f, model, images[i]!, models.length > 1 ? [f.bits![i]!] : f.bits, inputs, io)), heldOut });
   }
   if (parts.length === 1) return parts[0]!;
   return { ...parts[0]!, model: parts.map((p) => p.model).join(','), results: parts.flatMap((p) => p.results) };
@@ -85,6 +119,7 @@ async function evalOneImage(
   model: string | undefined,
   { image, source }: ReturnType<typeof resolveImage>,
   bitsFlag: Bits[] | undefined,
+  inputs: InputSet,
   io: Io,
 ): Promise<EvalReport> {
   const note = noteWriter(io);
@@ -93,7 +128,6 @@ async function evalOneImage(
     note(`${source} was trained for ${image.training.bits}-bit converters; evaluating it at ${bits.join(',')} bits`);
   }
   const times = [...f.times].sort((a, b) => a - b);
-  const { inputs } = loadEvalInputs(f.task, f.data, f.heldOut ? image.training.seed : null, f.limit);
   const bar = progressBar(io, 'eval');
   try {
     const r = await runSweep(
@@ -102,7 +136,7 @@ async function evalOneImage(
       { runs: f.runs, threads: f.threads, onProgress: (d, t) => bar.update(d, t) },
     );
     const results = r.results.map((p: SweepPoint) => ({ ...p, model: source, baseline: r.baseline }));
-    return { task: f.task, model: source, items: inputs.count, baseline: r.baseline, results };
+    return { task: f.task, model: source, items: inputs.count, heldOut: false, baseline: r.baseline, results };
   } finally {
     bar.stop();
   }
@@ -127,10 +161,11 @@ export function formatEvalTable(r: EvalReport): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (perImage && i === cells.length - 1 ? c : c.padStart(widths[i]!))).join('  ');
   const runs = r.results[0]?.runs.length ?? 0;
+  const examples = r.heldOut ? 'held-out examples' : 'examples';
   return [
     perImage
-      ? `${r.task} · one image per bit width · ${r.items} examples · ${runs} runs`
-      : `${r.task} · ${r.model} · ${r.items} examples · ${runs} runs · float baseline ${pct(r.baseline)} %`,
+      ? `${r.task} · one image per bit width · ${r.items} ${examples} · ${runs} runs`
+      : `${r.task} · ${r.model} · ${r.items} ${examples} · ${runs} runs · float baseline ${pct(r.baseline)} %`,
     line(head),
     ...rows.map(line),
     '',
@@ -141,6 +176,8 @@ export function evalJson(r: EvalReport) {
   return {
     task: r.task,
     model: r.model,
+    items: r.items,
+    heldOut: r.heldOut,
     baseline: r.baseline,
     results: r.results.map((p) => ({ bits: p.bits, time: formatDuration(p.timeS), timeS: p.timeS, mean: p.mean, std: p.std, runs: p.runs, model: p.model, baseline: p.baseline })),
   };
@@ -164,7 +201,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
       if (o.svg) {
         const perImage = new Set(r.results.map((p) => p.model)).size > 1;
         // One image: one float line. One image per bit width: each band gets its own image's line.
-        writeFileSync(o.svg, accuracySvg({ title: `${getGraph(o.task).title} on the emulated chip (${o.preset}${o.gdc ? ', GDC' : ''})`, baseline: perImage ? null : r.baseline, points: r.results }));
+        writeOutput(o.svg, accuracySvg({ title: `${getGraph(o.task).title} on the emulated chip (${o.preset}${o.gdc ? ', GDC' : ''})`, baseline: perImage ? null : r.baseline, points: r.results }));
       }
       io.out(o.json ? `${JSON.stringify(evalJson(r))}\n` : formatEvalTable(r));
     });

@@ -3,7 +3,6 @@
  * the network with the image's float32 weights as an ONNX (opset 13) file, for onnxruntime or any
  * other framework (models/onnx/export.ts states the mapping). No converters, no device noise.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { getGraph } from '../../models/graphs/index.js';
@@ -14,6 +13,7 @@ import { encodeOnnxModel } from '../../models/onnx/onnx-proto.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { parseNonNegInt } from './options.js';
+import { checkOutputPath, writeOutput } from './output-path.js';
 
 interface ExportFlags {
   model: string;
@@ -35,14 +35,11 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
       if ((flags.image === undefined) === (flags.random === undefined)) {
         throw new UserError('export-onnx needs exactly one of --image FILE or --random SEED');
       }
+      checkOutputPath(flags.out, '--out');
       const image = flags.image !== undefined ? loadWeightImage(flags.image, graph.name) : randomImage(graph.name, flags.random);
       const model = buildOnnxModel(graph, image);
       const bytes = encodeOnnxModel(model);
-      try {
-        writeFileSync(flags.out, bytes);
-      } catch (e) {
-        throw new UserError(`cannot write ${flags.out}: ${(e as Error).message}`);
-      }
+      writeOutput(flags.out, bytes);
       const params = model.graph.initializers.reduce((a, t) => a + (t.data instanceof Float32Array ? t.data.length : 0), 0);
       const [input] = model.graph.inputs;
       const [output] = model.graph.outputs;

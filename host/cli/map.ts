@@ -1,12 +1,12 @@
 /** `aon-cim map`: place a model on the array (Figure 6 / Table 3) and print placement and utilization. */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { placeNetwork, type Placement } from '../compiler/tiler.js';
-import { UserError } from '../errors.js';
 import { placementSvg } from '../plots/map-svg.js';
 import { getGraph, NETWORK_NAMES } from '../../models/graphs/index.js';
 import type { RegisterCommand } from './main.js';
-import { parseArray } from './options.js';
+import { parseArray } from './array.js';
+import { optionWithDefault } from './options.js';
+import { checkOutputPath, writeOutput } from './output-path.js';
 
 /** T_CiM at 8 bit (Table 2), for the inf/s column only. */
 const T_CIM_8B_S = 130e-9;
@@ -58,19 +58,14 @@ export const register: RegisterCommand = (program: Command, io) => {
     .command('map')
     .description('place a model on the CiM array (Figure 6) and print the placement and utilization')
     .requiredOption('--model <name>', `network: ${NETWORK_NAMES.join(' | ')}`)
-    .option('--array <RxC>', 'crossbar tile size; as many tiles as the model needs', parseArray, { rows: 1024, cols: 512 })
+    .addOption(optionWithDefault('--array <RxC>', 'crossbar tile size; as many tiles as the model needs', parseArray, '1024x512'))
     .option('--svg <file>', 'write the placement map (Figure 6) as SVG')
     .option('--json', 'print the placement as JSON')
     .action((opts: { model: string; array: { rows: number; cols: number }; svg?: string; json?: boolean }) => {
       const graph = getGraph(opts.model);
+      if (opts.svg !== undefined) checkOutputPath(opts.svg, '--svg');
       const p = placeNetwork(graph, opts.array);
-      if (opts.svg) {
-        try {
-          writeFileSync(opts.svg, placementSvg(p, { title: `${graph.title} on ${p.geometry.tiles} × ${p.geometry.rows}×${p.geometry.cols}` }));
-        } catch (e) {
-          throw new UserError(`cannot write ${opts.svg}: ${(e as Error).message}`);
-        }
-      }
+      if (opts.svg !== undefined) writeOutput(opts.svg, placementSvg(p, { title: `${graph.title} on ${p.geometry.tiles} × ${p.geometry.rows}×${p.geometry.cols}` }));
       io.out(opts.json ? JSON.stringify(placementJson(p), null, 2) + '\n' : table(p));
       if (opts.svg && !opts.json) io.out(`map written to ${opts.svg}\n`);
     });

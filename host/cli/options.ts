@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Bits, Preset } from '../chip/program.js';
 
 /** Argument parsers shared by subcommands: each rejects bad values with a specific message. */
@@ -52,19 +52,14 @@ export function parseDurationList(v: string): number[] {
   return v.split(',').map((s) => parseDuration(s));
 }
 
-/** "RxC", e.g. 1024x512 or 128×128. */
-export function parseArray(v: string): { rows: number; cols: number } {
-  const m = /^(\d+)\s*[x×]\s*(\d+)$/i.exec(v.trim());
-  if (!m) throw new InvalidArgumentError(`array must be ROWSxCOLS, e.g. 1024x512 (got "${v}")`);
-  const rows = Number(m[1]);
-  const cols = Number(m[2]);
-  if (rows < 1 || cols < 1 || rows > 4096 || cols > 4096) throw new InvalidArgumentError(`array size out of range (1..4096): ${v}`);
-  return { rows, cols };
-}
-
 /** Seconds → the shortest exact label in the CLI's units (86400 → "1d"), for tables and JSON. */
 export function formatDuration(seconds: number): string {
   const units: Array<[string, number]> = [['y', UNIT_SECONDS['y']!], ['mo', UNIT_SECONDS['mo']!], ['d', 86_400], ['h', 3600], ['min', 60]];
   for (const [name, u] of units) if (seconds >= u && Number.isInteger(seconds / u)) return `${seconds / u}${name}`;
   return `${seconds}s`;
+}
+
+/** An option whose help shows its default as a person writes it (`25s`, `1024x512`, `paper`), not the parsed value (25, {rows, cols}, "paper"). */
+export function optionWithDefault<T>(flags: string, description: string, parse: (v: string) => T, shown: string): Option {
+  return new Option(flags, description).argParser((v: string) => parse(v)).default(parse(shown), shown);
 }

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import type { Task } from '../../models/graphs/types.js';
 import type { Preset } from '../chip/program.js';
 import { UserError } from '../errors.js';
+import type { ExampleChoice } from '../eval/training-split.js';
 import { parseNonNegInt, parsePositiveInt, parsePreset } from './options.js';
 
 export interface SweepFlags {
@@ -16,6 +17,7 @@ export interface SweepFlags {
   gdc: boolean;
   seed: number;
   heldOut: boolean;
+  all: boolean;
   limit?: number;
   threads?: number;
   json: boolean;
@@ -29,13 +31,19 @@ export function parseTask(v: string): Task {
 export function addSweepFlags(cmd: Command): Command {
   return cmd
     .requiredOption('--task <task>', 'kws or vww', parseTask)
-    .requiredOption('--data <dir>', 'folder with index.csv (path,label,…) and the files it lists')
+    .requiredOption('--data <dir>', 'the data root (e.g. ../shared/data) or the task folder in it (speech_commands, vww): index.csv (path,label,…) and its files')
     .option('--runs <n>', 'fresh chips (programming noise and ν) per point', parsePositiveInt, 25)
     .addOption(new Option('--preset <preset>', 'device model: paper, aihwkit or ideal').argParser(parsePreset).default('paper'))
     .option('--no-gdc', 'turn global drift compensation off')
     .option('--seed <n>', 'seed of the sweep (run r uses (seed, r))', parseNonNegInt, 0)
-    .option('--held-out', "evaluate only the examples the trainer held out (its split, with the image's training seed)", false)
+    .option('--held-out', "score only the examples the trainer held out (its split, with the image's training seed); the default when --data is the set the image was trained on", false)
+    .addOption(new Option('--all', 'score every example, including those the image was trained on').default(false).conflicts('heldOut'))
     .option('--limit <n>', 'evaluate a seeded sample of n examples', parsePositiveInt)
     .option('--threads <n>', 'worker threads (default: one per core)', parseNonNegInt)
     .option('--json', 'machine-readable output', false);
+}
+
+/** --held-out / --all / neither (auto: held out when the data is the images' training set). */
+export function exampleChoice(f: Pick<SweepFlags, 'heldOut' | 'all'>): ExampleChoice {
+  return f.heldOut ? 'held-out' : f.all ? 'all' : 'auto';
 }

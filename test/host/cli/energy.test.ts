@@ -56,7 +56,7 @@ describe('aon-cim energy', () => {
     [['energy', '--model', 'vww', '--input', '/nonexistent/x.png'], /input file not found/],
     [['energy', '--model', 'kws', '--input', '/etc/hostname'], /must be a \.wav file/],
     [['energy', '--model', 'kws', '--image', '/nonexistent/kws.img', '--input', kwsTestClip()], /nonexistent/],
-    [['energy', '--model', 'vww', '--svg', '/nonexistent-dir/f.svg'], /cannot write \/nonexistent-dir\/f.svg/],
+    [['energy', '--model', 'vww', '--svg', '/nonexistent-dir/f.svg'], /--svg \/nonexistent-dir\/f.svg: folder \/nonexistent-dir does not exist/],
   ])('%j → one clear error line, exit 2', async (args, msg) => {
     const r = await run(args as string[]);
     expect(r.code).toBe(2);

@@ -36,7 +36,7 @@ describe('aon-cim export-onnx', () => {
     [['--model', 'kws', '--out', 'x.onnx'], /needs exactly one of --image FILE or --random SEED/],
     [['--model', 'kws', '--random', '0'], /required option '--out <file.onnx>' not specified/],
     [['--model', 'kws', '--image', '/nonexistent/k.img', '--out', 'x.onnx'], /cannot read weight image \/nonexistent\/k\.img: no such file/],
-    [['--model', 'vww', '--random', '1', '--out', '/nonexistent/dir/v.onnx'], /cannot write \/nonexistent\/dir\/v\.onnx/],
+    [['--model', 'vww', '--random', '1', '--out', '/nonexistent/dir/v.onnx'], /--out \/nonexistent\/dir\/v\.onnx: folder \/nonexistent\/dir does not exist/],
   ])('rejects %j with a specific message', async (argv, message) => {
     const io = recordingIo();
     expect(await main(['export-onnx', ...argv], io)).toBe(2);
