@@ -65,7 +65,7 @@ describe('aon-cim demo', () => {
     const io = recordingIo();
     expect(await main(['demo', '--preset', 'ideal', '--seed', '2'], io)).toBe(0);
     const out = io.stdout;
-    expect(out).toMatch(/^AnalogNet-KWS and AnalogNet-VWW on the emulated AON-CiM chip: .*preset ideal, 25 s after programming, seed 2, GDC on\n/);
+    expect(out).toMatch(/^AnalogNet-KWS and AnalogNet-VWW on the emulated AON-CiM chip: .*preset ideal, 25s after programming, seed 2, GDC on\n/);
     expect(out).toMatch(/\n {2}one clip: demo\/yes\.wav: [_a-z]+ \(p \d\.\d{3}; top 3: .*\); emulated \d+\.\d{3} µJ, \d+\.\d µs\n/);
     expect(out).toMatch(/\n {4}10\.59 s of audio, 96 inferences, \d+ detection\(s\), real-time factor \d+\.\d{3}; /);
     expect(out).toMatch(/\n {2}demo\/person\.png: (person|no person) \(score \d\.\d{3}, \d+\.\d{3} µJ\)\n {2}demo\/no-person\.png: /);
@@ -77,7 +77,36 @@ describe('aon-cim demo', () => {
     expect(await main(['demo', 'extra'], a)).toBe(2);
     expect(a.stderr).toMatch(/too many arguments/);
     const b = recordingIo();
-    expect(await main(['demo', '--bits', '4'], b)).toBe(2);
-    expect(b.stderr).toMatch(/unknown option '--bits'/);
+    expect(await main(['demo', '--model', 'x.aonw'], b)).toBe(2);
+    expect(b.stderr).toMatch(/unknown option '--model'/);
+    const c = recordingIo();
+    expect(await main(['demo', '--bits', '5'], c)).toBe(2);
+    expect(c.stderr).toMatch(/bits must be 8, 6 or 4/);
   });
+
+  it('--bits 4 --drift 1y: both networks on their shipped 4-bit images, the time as written', async () => {
+    const io = recordingIo();
+    expect(await main(['demo', '--bits', '4', '--drift', '1y', '--preset', 'ideal'], io)).toBe(0);
+    expect(io.stdout).toMatch(/^AnalogNet-KWS .*4-bit converters, preset ideal, 1y after programming,/);
+    expect(io.stdout).toMatch(/Keyword spotting \(weights: \S*models\/kws\/full-4\.aonw\)/);
+    expect(io.stdout).toMatch(/Visual wake words \(weights: \S*models\/vww\/full-4\.aonw\)/);
+    expect(io.stdout).toMatch(/\n {2}kws at 4 bit: .*\n {2}vww at 4 bit: /);
+    expect(io.stderr).not.toMatch(/trained for 8-bit/);
+  }, 60_000);
+
+  it('marks a frame the image gets wrong where it is printed (the frames\' labels are known)', async () => {
+    const json = recordingIo();
+    expect(await main(['demo', '--json', '--preset', 'ideal'], json)).toBe(0);
+    const frames = JSON.parse(json.stdout).vww.frames as Array<{ frame: string; person: boolean; truth: boolean }>;
+    expect(frames.map((f) => f.truth)).toEqual([true, false]); // person.png, no-person.png
+    const text = recordingIo();
+    expect(await main(['demo', '--preset', 'ideal'], text)).toBe(0);
+    const wrong = frames.filter((f) => f.person !== f.truth);
+    for (const f of frames) {
+      const line = text.stdout.split('\n').find((l) => l.startsWith(`  ${f.frame}: `))!;
+      expect(line.includes('← wrong')).toBe(f.person !== f.truth);
+    }
+    if (wrong.length > 0) expect(text.stdout).toMatch(new RegExp(`\\(${wrong.length} of 2 frames wrong\\. The VWW image is weak: \\d+\\.\\d % on the images held out`));
+    else expect(text.stdout).not.toMatch(/frames wrong/);
+  }, 60_000);
 });
