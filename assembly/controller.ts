@@ -2,6 +2,9 @@
 // paper section 5.1), counting per layer exactly the fields of host/chip/counters.ts. Also owns GDC
 // (contracts.md §4): a per-layer α = mean|G| right after programming / mean|G| of the current snapshot
 // over the layer's rectangles, applied to the ADC outputs before BN. Calibration reads are not counted.
+// Optional analog GDC (GDC_ANALOG, off by default): α multiplies the current-to-code gain k of the layer's
+// ADCs instead, i.e. a = clip(round(α·k·I)) — the range r_ADC,l/α — so drifted (smaller) signals still
+// span the ADC's codes; the datapath then scales by Δ_ADC alone. Same conversions, same counters.
 //
 // Memory: the host writes the program image (program-layout.ts) into programImage(); programLoad()
 // derives the per-piece state and allocates every buffer an inference needs, so chipInfer() allocates
@@ -30,7 +33,7 @@ import {
   P_TILE, P_ROW, P_COL, P_ROWS, P_COLS, P_ROW_START, P_COL_START, PIECE_WORDS,
   C_ARRAY_CYCLES, C_ACTIVE_ROW_CYCLES, C_ACTIVE_ADC_CYCLES, C_ADC_CONVERSIONS, C_DAC_PULSES,
   C_DAC_PULSES_FULL_SCALE, C_MACS, C_SRAM_BYTES_READ, C_SRAM_BYTES_WRITTEN, C_DIGITAL_OPS, COUNTER_FIELDS,
-  LOAD_OK, LOAD_BAD_MAGIC, LOAD_BAD_GEOMETRY, LOAD_BAD_BUFFER, LOAD_BAD_PIECE,
+  GDC_DIGITAL, GDC_ANALOG, LOAD_OK, LOAD_BAD_MAGIC, LOAD_BAD_GEOMETRY, LOAD_BAD_BUFFER, LOAD_BAD_PIECE,
 } from './program-layout';
 import { crossbarInit, crossbarRead, conductancePtr, rectAbsSumRead, rectAbsSumProgrammed } from './crossbar';
 import { adcConvertRows, adcGain, adcMaxCode, adcStep, adcsInUse, dacMaxCode, dacStep, muxCyclesPerPosition } from './converters';
@@ -46,6 +49,7 @@ let geoCols: i32 = 0;
 
 let bits: i32 = 8;
 let gdcOn: bool = true;
+let gdcAnalog: bool = false;
 
 // The program image.
 let img: usize = 0;
@@ -241,6 +245,12 @@ export function chipSetGdc(on: bool): void {
   updateAlpha();
 }
 
+/** Where α acts: GDC_DIGITAL (default: on the ADC codes) or GDC_ANALOG (on the ADC's input). Others abort. */
+export function chipSetGdcMode(mode: i32): void {
+  if (mode != GDC_DIGITAL && mode != GDC_ANALOG) abort('chipSetGdcMode: 0 digital, 1 analog');
+  gdcAnalog = mode == GDC_ANALOG;
+}
+
 /** GDC factor of layer l for the current snapshot (1 when GDC is off). */
 export function chipGdcAlpha(l: i32): f32 {
   return unchecked(gdcAlpha[l]);
@@ -307,7 +317,9 @@ function runLayer(l: i32): void {
   const cOut = lw(l, L_C_OUT);
   const srcSigned = lw(l, L_SRC_SIGNED) != 0;
   const src = sramAddress(lw(l, L_SRC_BANK), lw(l, L_SRC_OFFSET));
-  const k = adcGain(<f64>wordF(H_ABS_S), bits);
+  const alpha = unchecked(gdcAlpha[l]);
+  // Analog GDC: α·k is the layer's ADC gain (α widened exactly to f64); digital: k, and α comes after.
+  const k = gdcAnalog ? adcGain(<f64>wordF(H_ABS_S), bits) * <f64>alpha : adcGain(<f64>wordF(H_ABS_S), bits);
   const aMax = adcMaxCode(bits);
   const dMax = dacMaxCode(bits);
 
@@ -341,7 +353,7 @@ function runLayer(l: i32): void {
   }
 
   // Digital datapath over the whole layer (every skip code is read before any code is written).
-  const gain = adcStep(lf(l, L_RADC), bits) * unchecked(gdcAlpha[l]);
+  const gain = gdcAnalog ? adcStep(lf(l, L_RADC), bits) : adcStep(lf(l, L_RADC), bits) * alpha;
   const scale = img + (<usize>lw(l, L_SCALE_WORD) << 2);
   const offset = img + (<usize>lw(l, L_OFFSET_WORD) << 2);
   const relu = lw(l, L_RELU) != 0;

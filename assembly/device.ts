@@ -12,6 +12,12 @@ export const T_READ_S: f64 = 250e-9;
 export const PRESET_IDEAL: i32 = 0;
 export const PRESET_PAPER: i32 = 1;
 export const PRESET_AIHWKIT: i32 = 2;
+/**
+ * Test model, not a user preset (the host never selects it): `ideal` plus deterministic drift — no
+ * programming or read noise, every device drifts with ν = μ_ν(G_T) (σ_ν = 0) from t_c = 25 s — so a test
+ * can compute conductances, GDC's α and ADC codes by hand at any t.
+ */
+export const PRESET_DRIFT_ONLY: i32 = 3;
 
 /** One preset: the scales and variants of the table in pcm-model.md §4. */
 export class DeviceModel {
@@ -32,6 +38,8 @@ export class DeviceModel {
     public qFromProgrammed: bool,
     /** Before drift, re-map the programmed weights of a rectangle so max|W_P| → g_max (aihwkit's convert_to_conductances). */
     public remap: bool,
+    /** Scales σ_ν: 1 in every preset, 0 for the drift-only test model (ν = μ_ν). */
+    public nuSpread: f64 = 1,
   ) {}
 
   /** No random draw can change anything: callers may skip the generator. */
@@ -43,12 +51,14 @@ export class DeviceModel {
 const IDEAL = new DeviceModel(0, 0, 0, 0, 25.0, 1.0, false, false);
 const PAPER = new DeviceModel(1, 1, 1, 0, 25.0, 1.0, false, false);
 const AIHWKIT = new DeviceModel(1, 1, 1, 20.0, 20.0, 2.0, true, true);
+const DRIFT_ONLY = new DeviceModel(0, 1, 0, 0, 25.0, 1.0, false, false, 0);
 
 export function deviceModel(preset: i32): DeviceModel {
   if (preset == PRESET_PAPER) return PAPER;
   if (preset == PRESET_AIHWKIT) return AIHWKIT;
   if (preset == PRESET_IDEAL) return IDEAL;
-  abort('unknown device preset (0 ideal, 1 paper, 2 aihwkit)');
+  if (preset == PRESET_DRIFT_ONLY) return DRIFT_ONLY;
+  abort('unknown device preset (0 ideal, 1 paper, 2 aihwkit; 3 drift-only, for tests)');
   return IDEAL;
 }
 
@@ -78,7 +88,7 @@ export function driftNu(m: DeviceModel, gTargetUs: f64, z: f64): f64 {
   const lnRel = Math.log(max<f64>(abs<f64>(gTargetUs) / G_MAX_US, 1e-7));
   const mu = min<f64>(max<f64>(-0.0155 * lnRel + 0.0244, 0.049), 0.1);
   const sigma = min<f64>(max<f64>(-0.0125 * lnRel - 0.0059, 0.008), 0.045);
-  return abs<f64>(mu + sigma * z) * m.driftScale;
+  return abs<f64>(mu + sigma * m.nuSpread * z) * m.driftScale; // σ·1 is σ exactly: presets unchanged
 }
 
 // ---- drift and 1/f read noise at time t (§4) ----

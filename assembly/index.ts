@@ -13,7 +13,7 @@ export {
 export { deviceInit, deviceSeed, deviceSample, deviceProgrammedPtr, deviceNuPtr, deviceReadPtr } from './device';
 export { deriveSeed, rngFillGauss, rngNth } from './rng';
 export {
-  chipInit, programImage, programLoad, gdcBaseline, chipRead, chipSetBits, chipSetGdc, chipGdcAlpha,
+  chipInit, programImage, programLoad, gdcBaseline, chipRead, chipSetBits, chipSetGdc, chipSetGdcMode, chipGdcAlpha,
   chipInputPtr, chipInputNonFinite, chipOutputPtr, chipOutputLength, chipCountersPtr, chipInfer, chipRunLayers,
 } from './controller';
 export { mvmSimd, mvmGolden, mvmScratch } from './mvm';

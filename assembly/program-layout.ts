@@ -96,3 +96,9 @@ export const LOAD_BAD_BUFFER = 3;
 export const LOAD_BAD_PIECE = 4;
 
 export const SRAM_BANK_BYTES = 65536;
+
+// GDC modes of chipSetGdcMode (contracts.md §4). Digital: α scales the ADC codes in the datapath (the
+// paper's chip). Analog: α scales the bit-line signal before the ADC, a per-layer analog gain the paper's
+// chip does not have (one shared S): an option, off by default.
+export const GDC_DIGITAL = 0;
+export const GDC_ANALOG = 1;
