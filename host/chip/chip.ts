@@ -4,6 +4,7 @@
  *   const chip = await Chip.create({ preset: 'paper', bits: 8, seed: 0 });
  *   chip.load(program);          // validate, program every piece, GDC baseline, snapshot at t = 0
  *   chip.drift(86_400);          // snapshot one day after programming (+ GDC readout)
+ *   chip.setGdc('analog');       // optional: GDC before the ADC instead of after it (off by default)
  *   const logits = chip.infer(x); // x: float32 HWC network input
  *   chip.counters();             // per-layer event counters of that inference
  *
@@ -29,10 +30,27 @@ export interface ChipOptions {
   seed?: number | bigint;
   /** Run index (a fresh chip per run in sweeps); default 0. */
   run?: number;
-  /** Global drift compensation; default on. */
-  gdc?: boolean;
+  /**
+   * Global drift compensation: true / 'digital' (default) scales the ADC codes by α in the datapath, as
+   * the paper's chip does; 'analog' scales the ADC's input by α (a per-layer analog gain, a hardware
+   * change); false turns it off.
+   */
+  gdc?: GdcSetting;
   /** Array geometry; default one 1024×512 tile. */
   geometry?: ArrayGeometry;
+}
+
+/** Where GDC's α acts (contracts.md §4): on the ADC codes (digital, the paper's chip) or on the ADC's input (analog). */
+export type GdcMode = 'digital' | 'analog';
+/** GDC on (true = 'digital'), in a given mode, or off. */
+export type GdcSetting = boolean | GdcMode;
+
+const GDC_MODE_CODE: Record<GdcMode, number> = { digital: L.GDC_DIGITAL, analog: L.GDC_ANALOG };
+
+function checkGdc(g: GdcSetting): { on: boolean; mode: GdcMode } {
+  if (g === true || g === false) return { on: g, mode: 'digital' };
+  if (g === 'digital' || g === 'analog') return { on: true, mode: g };
+  throw new UserError(`GDC must be on, off, "digital" or "analog" (got ${JSON.stringify(g)})`);
 }
 
 export const DEFAULT_GEOMETRY: ArrayGeometry = { rows: 1024, cols: 512, tiles: 1 };
@@ -71,6 +89,7 @@ export class Chip {
   private readonly wasm: ChipExports;
   private bitsNow: Bits;
   private gdcNow: boolean;
+  private gdcModeNow: GdcMode;
   private program: LayerProgram | null = null;
   private reads = 0;
   private tNow = 0;
@@ -81,7 +100,7 @@ export class Chip {
   private outputView = new Float32Array(0);
   private countersView = new Float64Array(0);
 
-  private constructor(wasm: ChipExports, opts: Required<Omit<ChipOptions, 'seed'>> & { seed: bigint }) {
+  private constructor(wasm: ChipExports, opts: Required<Omit<ChipOptions, 'seed' | 'gdc'>> & { seed: bigint; gdc: boolean; gdcMode: GdcMode }) {
     this.wasm = wasm;
     this.preset = opts.preset;
     this.geometry = opts.geometry;
@@ -89,6 +108,7 @@ export class Chip {
     this.run = opts.run;
     this.bitsNow = opts.bits;
     this.gdcNow = opts.gdc;
+    this.gdcModeNow = opts.gdcMode;
   }
 
   /** A fresh chip with nothing programmed. */
@@ -108,12 +128,15 @@ export class Chip {
     } catch (e) {
       throw new UserError(`seed: ${(e as Error).message}`);
     }
+    const bits = checkBits(opts.bits ?? 8);
+    const gdc = checkGdc(opts.gdc ?? true);
     const wasm = await instantiateChip();
     wasm.crossbarSetPreset(PRESET_CODE[preset]);
     wasm.chipInit(tiles, rows, cols);
-    const chip = new Chip(wasm, { preset, geometry, seed, run, bits: checkBits(opts.bits ?? 8), gdc: opts.gdc ?? true });
+    const chip = new Chip(wasm, { preset, geometry, seed, run, bits, gdc: gdc.on, gdcMode: gdc.mode });
     wasm.chipSetBits(chip.bitsNow);
     wasm.chipSetGdc(chip.gdcNow);
+    wasm.chipSetGdcMode(GDC_MODE_CODE[chip.gdcModeNow]);
     return chip;
   }
 
@@ -127,12 +150,26 @@ export class Chip {
     this.wasm.chipSetBits(this.bitsNow);
   }
 
+  /** Whether GDC is on. */
   get gdc(): boolean {
     return this.gdcNow;
   }
 
-  /** Switch global drift compensation (α = 1 when off). */
-  setGdc(on: boolean): void {
+  /** Where α acts when GDC is on ('digital' unless set; kept while GDC is off). */
+  get gdcMode(): GdcMode {
+    return this.gdcModeNow;
+  }
+
+  /**
+   * Switch global drift compensation: false = off (α = 1), true = on in the current mode, 'digital' or
+   * 'analog' = on in that mode. Takes effect at the next inference; the snapshot and α stay.
+   */
+  setGdc(g: GdcSetting): void {
+    const { on, mode } = checkGdc(g);
+    if (typeof g === 'string') {
+      this.gdcModeNow = mode;
+      this.wasm.chipSetGdcMode(GDC_MODE_CODE[mode]);
+    }
     this.gdcNow = on;
     this.wasm.chipSetGdc(on);
   }

@@ -9,7 +9,7 @@ import type { NetworkGraph, NetworkName } from '../../models/graphs/types.js';
 import { loadWeightImage } from '../../models/image/load.js';
 import { randomImage } from '../../models/image/random.js';
 import type { WeightImage } from '../../models/image/types.js';
-import { Chip } from '../chip/chip.js';
+import { Chip, type GdcSetting } from '../chip/chip.js';
 import type { Bits, LayerProgram, Preset } from '../chip/program.js';
 import { compileProgram } from '../compiler/compile.js';
 import { placeNetwork, type Placement } from '../compiler/tiler.js';
@@ -56,8 +56,8 @@ export interface InferenceSettings {
   driftS: number;
   preset: Preset;
   seed: number;
-  /** Global drift compensation on/off. */
-  gdc: boolean;
+  /** Global drift compensation: on (true or 'digital'), 'analog' (before the ADC), or off. */
+  gdc: GdcSetting;
   /** One-line notes for the user (a random image stands in, mismatched bits). */
   onNote?: (message: string) => void;
 }
@@ -68,7 +68,7 @@ export interface DeployOptions {
   seed: number;
   /** Run index: a fresh chip (new programming noise and ν) per run. */
   run?: number;
-  gdc: boolean;
+  gdc: GdcSetting;
   /** Array tile size; default the paper's 1024×512. */
   array?: { rows: number; cols: number };
 }
