@@ -1,9 +1,11 @@
 /**
  * The chip and model flags every inference subcommand takes (contracts.md §5): --model, --bits, --drift,
- * --preset, --seed, --no-gdc, with the contract's defaults (image's bits, 25 s, paper, seed 0, GDC on).
+ * --preset, --seed, --no-gdc, with the contract's defaults (image's bits, 25 s, paper, seed 0, GDC on),
+ * and --gdc digital|analog (where GDC acts; digital, the paper's chip, unless asked).
  * One definition, so `kws`, `vww` and `demo` parse and describe them alike.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { GdcMode, GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
 import type { InferenceSettings } from '../runtime/deploy.js';
 import { parseBits, parseDuration, parseNonNegInt, parsePreset } from './options.js';
@@ -17,7 +19,18 @@ export interface ChipFlags {
   preset: Preset;
   seed: number;
   gdc: boolean;
+  /** Where GDC acts when on (set from --gdc; absent = digital). */
+  gdcMode?: GdcMode;
 }
+
+export function parseGdcMode(v: string): GdcMode {
+  if (v === 'digital' || v === 'analog') return v;
+  throw new InvalidArgumentError(`GDC mode must be digital or analog (got "${v}")`);
+}
+
+/** --gdc's help: analog is a hardware change (a per-layer analog gain), so say so where it is offered. */
+export const GDC_MODE_HELP =
+  'where drift compensation acts: digital (on the ADC codes, the paper\'s chip; default) or analog (on the ADC input: a per-layer analog gain, a hardware change)';
 
 /** The settings a classifier factory takes (host/kws/chip-classifier.ts, host/vision/classifier.ts). */
 export type ChipSettings = InferenceSettings & { onNote: (message: string) => void };
@@ -38,9 +51,17 @@ export function addChipFlags(cmd: Command, o: ChipFlagChoices = {}): Command {
     .option('--drift <time>', 'time since programming: 25s, 1h, 1d, 1mo, 1y', parseDuration, 25)
     .option('--preset <preset>', 'device model: paper|aihwkit|ideal', parsePreset, 'paper' as Preset)
     .option('--seed <n>', 'random seed', parseNonNegInt, 0)
-    .option('--no-gdc', 'turn global drift compensation off');
+    .option('--no-gdc', 'turn global drift compensation off')
+    .option('--gdc <mode>', GDC_MODE_HELP, parseGdcMode)
+    .hook('preAction', (c) => {
+      // --no-gdc and --gdc share commander's key "gdc" (false | mode, last one wins): split it into on/off and the mode.
+      const g = c.getOptionValue('gdc') as GdcSetting;
+      c.setOptionValue('gdcMode', typeof g === 'string' ? g : 'digital');
+      c.setOptionValue('gdc', g !== false);
+    });
 }
 
 export function chipSettings(flags: ChipFlags, onNote: (message: string) => void): ChipSettings {
-  return { model: flags.model, bits: flags.bits, driftS: flags.drift, preset: flags.preset, seed: flags.seed, gdc: flags.gdc, onNote };
+  const gdc: GdcSetting = flags.gdc && (flags.gdcMode ?? 'digital');
+  return { model: flags.model, bits: flags.bits, driftS: flags.drift, preset: flags.preset, seed: flags.seed, gdc, onNote };
 }

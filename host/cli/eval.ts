@@ -201,7 +201,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
       if (o.svg) {
         const perImage = new Set(r.results.map((p) => p.model)).size > 1;
         // One image: one float line. One image per bit width: each band gets its own image's line.
-        writeOutput(o.svg, accuracySvg({ title: `${getGraph(o.task).title} on the emulated chip (${o.preset}${o.gdc ? ', GDC' : ''})`, baseline: perImage ? null : r.baseline, points: r.results }));
+        writeOutput(o.svg, accuracySvg({ title: `${getGraph(o.task).title} on the emulated chip (${o.preset}${o.gdc === 'analog' ? ', analog GDC' : o.gdc ? ', GDC' : ''})`, baseline: perImage ? null : r.baseline, points: r.results }));
       }
       io.out(o.json ? `${JSON.stringify(evalJson(r))}\n` : formatEvalTable(r));
     });

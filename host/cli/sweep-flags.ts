@@ -4,9 +4,11 @@
  */
 import { Option, type Command } from 'commander';
 import type { Task } from '../../models/graphs/types.js';
+import type { GdcSetting } from '../chip/chip.js';
 import type { Preset } from '../chip/program.js';
 import { UserError } from '../errors.js';
 import type { ExampleChoice } from '../eval/training-split.js';
+import { GDC_MODE_HELP, parseGdcMode } from './chip-flags.js';
 import { parseNonNegInt, parsePositiveInt, parsePreset } from './options.js';
 
 export interface SweepFlags {
@@ -14,7 +16,8 @@ export interface SweepFlags {
   data: string;
   runs: number;
   preset: Preset;
-  gdc: boolean;
+  /** --no-gdc → false; --gdc digital|analog → the mode; neither → true (digital). */
+  gdc: GdcSetting;
   seed: number;
   heldOut: boolean;
   all: boolean;
@@ -35,6 +38,7 @@ export function addSweepFlags(cmd: Command): Command {
     .option('--runs <n>', 'fresh chips (programming noise and ν) per point', parsePositiveInt, 25)
     .addOption(new Option('--preset <preset>', 'device model: paper, aihwkit or ideal').argParser(parsePreset).default('paper'))
     .option('--no-gdc', 'turn global drift compensation off')
+    .option('--gdc <mode>', GDC_MODE_HELP, parseGdcMode)
     .option('--seed <n>', 'seed of the sweep (run r uses (seed, r))', parseNonNegInt, 0)
     .option('--held-out', "score only the examples the trainer held out (its split, with the image's training seed); the default when --data is the set the image was trained on", false)
     .addOption(new Option('--all', 'score every example, including those the image was trained on').default(false).conflicts('heldOut'))

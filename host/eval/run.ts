@@ -8,6 +8,7 @@ import type { NetworkName } from '../../models/graphs/types.js';
 import { readWeightImage } from '../../models/image/format.js';
 import { floatForward } from '../../models/image/float-forward.js';
 import { getGraph } from '../../models/graphs/index.js';
+import type { GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
 import { deploy } from '../runtime/deploy.js';
 
@@ -16,7 +17,8 @@ export interface SweepConfig {
   /** The weight image, as file bytes (cheap to send to workers, validated again there). */
   imageBytes: Uint8Array;
   preset: Preset;
-  gdc: boolean;
+  /** GDC on (true = digital), 'analog' (before the ADC), or off. */
+  gdc: GdcSetting;
   seed: number;
   /** Seconds since programming, ascending. */
   timesS: number[];
