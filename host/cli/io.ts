@@ -26,6 +26,13 @@ export function endQuietlyOnClosedOutput(): void {
   process.stderr.on('error', () => {});
 }
 
+/** Ends a command with this exit code once it has said why (vww: some frames were skipped → 1). */
+export class ExitStatus extends Error {
+  constructor(readonly code: number) {
+    super(`exit status ${code}`);
+  }
+}
+
 /** An Io that records, for tests. */
 export function recordingIo(): Io & { stdout: string; stderr: string } {
   const io = {

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
-import { processIo, type Io } from './io.js';
+import { ExitStatus, processIo, type Io } from './io.js';
 
 /** A subcommand module: adds itself to the program; writes only through `io`. */
 export type RegisterCommand = (program: Command, io: Io) => void;
@@ -53,6 +53,7 @@ export async function runProgram(program: Command, argv: string[], io: Io): Prom
       // help and version "errors" are normal exits; commander already printed the message.
       return e.exitCode === 0 ? 0 : 2;
     }
+    if (e instanceof ExitStatus) return e.code;
     if (isUserError(e)) {
       io.err(`aon-cim: error: ${e.message}\n`);
       return 2;

@@ -3,14 +3,18 @@
  * [--seed N] [--no-gdc] [--json]`: visual wake words on camera frames, one line per frame.
  * With --json each line is {frame, person, score, uJ}: score = softmax probability of "person",
  * person = score ≥ 0.5 (the argmax of the two classes).
+ * A directory or raw stream ends with a summary (frames, persons, skipped): a readable line on stderr,
+ * or with --json a line {"summary": {...}} on stdout. Files of a directory that are not readable frames
+ * are skipped with a note each, the rest scored, and the exit status is then 1.
  */
+import { statSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { UserError } from '../errors.js';
 import { createVwwClassifier, softmaxAt, type VwwClassifierFactory } from '../vision/classifier.js';
 import { MAX_RAW_SIDE, openFrames, type Frame, type RawFrameSize } from '../vision/frames.js';
 import { preprocessVwwFrame } from '../vision/normalize.js';
 import { addChipFlags, chipSettings, type ChipFlags } from './chip-flags.js';
-import type { Io } from './io.js';
+import { ExitStatus, noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 
 /** "WxH" as ffmpeg's -s takes it, e.g. 640x480. */
@@ -28,6 +32,25 @@ export function parseRawSize(v: string): RawFrameSize {
 interface VwwFlags extends ChipFlags {
   raw?: RawFrameSize;
   json?: boolean;
+}
+
+/** The end of a multi-frame run. */
+export interface VwwSummary {
+  frames: number;
+  persons: number;
+  skipped: number;
+}
+
+export function formatVwwSummary(s: VwwSummary): string {
+  return `${s.frames} frame(s) scored, ${s.persons} with a person, ${s.skipped} skipped (not readable frames)\n`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export interface VwwFrameResult {
@@ -53,9 +76,10 @@ export function registerVww(factory: VwwClassifierFactory, stdin?: AsyncIterable
     addChipFlags(cmd, { network: 'VWW' })
       .option('--json', 'one JSON line per frame: {frame, person, score, uJ}')
       .action(async (input: string, flags: VwwFlags) => {
-        const onNote = (m: string) => io.err(`aon-cim: note: ${m}\n`);
+        const onNote = noteWriter(io);
+        const summary: VwwSummary = { frames: 0, persons: 0, skipped: 0 };
         // Read the first frame before programming the chip: a bad input fails at once.
-        const frames = openFrames({ path: input, raw: flags.raw, stdin, onNote });
+        const frames = openFrames({ path: input, raw: flags.raw, stdin, onNote, onSkip: () => summary.skipped++ });
         const first = await frames.next();
         const classifier = await factory(chipSettings(flags, onNote));
         const person = classifier.classes.indexOf('person');
@@ -64,9 +88,17 @@ export function registerVww(factory: VwwClassifierFactory, stdin?: AsyncIterable
           const out = classifier.classify(preprocessVwwFrame(f));
           const score = softmaxAt(out.scores, person);
           io.out(formatLine({ frame: f.frame, person: score >= 0.5, score, uJ: out.energyUj }, flags.json === true));
+          summary.frames++;
+          if (score >= 0.5) summary.persons++;
         };
         if (!first.done) classify(first.value);
         for await (const f of frames) classify(f);
+        // One image needs no summary; a folder or a stream of frames ends with one.
+        if (flags.raw !== undefined || isDirectory(input)) {
+          if (flags.json) io.out(`${JSON.stringify({ summary })}\n`);
+          else io.err(formatVwwSummary(summary));
+        }
+        if (summary.skipped > 0) throw new ExitStatus(1);
       });
   };
 }

@@ -1,14 +1,15 @@
 /**
  * Camera frame sources for VWW, each an async iterable of decoded RGB frames:
  * - one image file (PNG or JPEG, by content);
- * - a directory: its images in sorted name order; other entries are skipped with a note;
+ * - a directory: its images in sorted name order; a file that does not decode (not an image, truncated,
+ *   corrupt, unreadable) is skipped with a note naming it, and the rest are still read;
  * - one encoded image on stdin (`-`);
  * - a raw RGB stream (`--raw WxH`): packed 8-bit R,G,B, row-major, frame after frame, exactly what
  *   `ffmpeg -i in.mp4 -f rawvideo -pix_fmt rgb24 -` writes; from stdin (`-`) or a file.
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
 import { assertRegularFile, decodeImage, readInputFile, sniffImageFormat } from './decode.js';
 
 export interface Frame {
@@ -32,6 +33,8 @@ export interface FrameSourceOptions {
   raw?: RawFrameSize;
   /** Receives one-line notes (skipped directory entries). */
   onNote?: (message: string) => void;
+  /** Called for each file of a directory skipped because it is not a readable frame. */
+  onSkip?: (path: string) => void;
   /** stdin's bytes; process.stdin by default (tests pass their own). */
   stdin?: AsyncIterable<Uint8Array>;
 }
@@ -100,7 +103,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function* directoryFrames(dir: string, onNote: (m: string) => void): Generator<Frame> {
+function* directoryFrames(dir: string, onNote: (m: string) => void, onSkip: (path: string) => void): Generator<Frame> {
   let names: string[];
   try {
     names = readdirSync(dir).sort(); // code-unit order: frame_0009 before frame_0010
@@ -114,12 +117,18 @@ function* directoryFrames(dir: string, onNote: (m: string) => void): Generator<F
       onNote(`skipping ${path}: a directory (not searched recursively)`);
       continue;
     }
-    const bytes = readInputFile(path);
-    if (sniffImageFormat(bytes) === null) {
-      onNote(`skipping ${path}: not a PNG or JPEG image`);
+    // One bad file must not stop a folder of frames: every unreadable one is skipped the same way.
+    let image: ReturnType<typeof decodeImage>;
+    try {
+      const bytes = readInputFile(path);
+      if (sniffImageFormat(bytes) === null) throw new UserError(`${path}: not a PNG or JPEG image`);
+      image = decodeImage(bytes, path);
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      onNote(`skipping ${e.message}`);
+      onSkip(path);
       continue;
     }
-    const image = decodeImage(bytes, path);
     count++;
     yield { frame: path, ...image };
   }
@@ -144,7 +153,7 @@ export async function* openFrames(options: FrameSourceOptions): AsyncGenerator<F
   }
   if (isDirectory(path)) {
     if (raw) throw new UserError(`${path}: --raw reads one raw stream (a file or -), not a directory`);
-    yield* directoryFrames(path, onNote);
+    yield* directoryFrames(path, onNote, options.onSkip ?? (() => {}));
     return;
   }
   if (raw) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +78,7 @@ describe('aon-cim vww', () => {
     expect(r.code).toBe(0);
     expect(seen.options).toEqual({ model: 'm.img', bits: 6, driftS: 86_400, preset: 'ideal', seed: 7, gdc: false, onNote: expect.any(Function) });
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.pop()).toEqual({ summary: { frames: 2, persons: 1, skipped: 0 } }); // a stream of frames ends with a summary
     expect(lines.map((l) => [l.frame, l.person])).toEqual([['stdin#0', false], ['stdin#1', true]]);
     expect(lines[0].score).toBeCloseTo(1 / (1 + Math.exp(5)), 6); // mean 0 → logit −5
     expect(seen.inputs[1]!.every((v) => v === 1)).toBe(true);
@@ -121,6 +122,38 @@ describe('aon-cim vww', () => {
     }
   });
 
+  it('a folder with unreadable frames: a note naming each, the rest scored, a summary, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aoncim-vww-bad-'));
+    const png = readFileSync(personPng);
+    writeFileSync(join(dir, 'a.png'), png);
+    writeFileSync(join(dir, 'b-truncated.png'), png.subarray(0, 200)); // a PNG cut short
+    writeFileSync(join(dir, 'c-random.png'), Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) % 256));
+    writeFileSync(join(dir, 'd.png'), readFileSync(join(sharedDataDir(), 'vww', 'non_person', '000000000724.png')));
+    const seen: Seen = { inputs: [] };
+    const r = await run([dir, '--json'], fakeFactory(seen));
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.slice(0, -1).map((l) => l.frame)).toEqual([join(dir, 'a.png'), join(dir, 'd.png')]); // d.png after the bad ones
+    const persons = lines.slice(0, -1).filter((l) => l.person).length;
+    expect(lines.at(-1)).toEqual({ summary: { frames: 2, persons, skipped: 2 } });
+    const notes = r.stderr.trim().split('\n');
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(new RegExp(`^aon-cim: note: skipping ${join(dir, 'b-truncated.png')}: PNG image is corrupt or truncated`));
+    expect(notes[1]).toBe(`aon-cim: note: skipping ${join(dir, 'c-random.png')}: not a PNG or JPEG image`);
+    // Readable: the summary is a line on stderr.
+    const t = await run([dir], fakeFactory({ inputs: [] }));
+    expect(t.code).toBe(1);
+    expect(t.stderr.trim().split('\n').at(-1)).toBe(`2 frame(s) scored, ${persons} with a person, 2 skipped (not readable frames)`);
+  });
+
+  it('a clean folder: a summary with nothing skipped, exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aoncim-vww-ok-'));
+    writeFileSync(join(dir, 'a.png'), readFileSync(personPng));
+    const r = await run([dir], fakeFactory({ inputs: [] }));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^1 frame\(s\) scored, [01] with a person, 0 skipped/);
+  });
+
   it('refuses a model without a person class', async () => {
     const r = await run([personPng], fakeFactory({ inputs: [] }, ['cat', 'dog']));
     expect(r.stderr).toMatch(/the model's classes \(cat, dog\) have no "person"/);
@@ -134,9 +167,11 @@ describe('aon-cim vww on the emulated chip', () => {
     saveWeightImage(model, randomImage('vww', 3));
     const argv = ['vww', repoPath('demo'), '--json', '--model', model, '--preset', 'paper', '--drift', '1d', '--seed', '3'];
     const a = recordingIo();
-    expect(await main(argv, a)).toBe(0);
-    const lines = a.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(await main(argv, a)).toBe(1); // demo/ also holds the WAV clips and README.md: skipped
+    const all = a.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = all.slice(0, -1);
     expect(lines.map((l) => l.frame)).toEqual([repoPath('demo', 'no-person.png'), repoPath('demo', 'person.png')]);
+    expect(all.at(-1).summary).toMatchObject({ frames: 2, skipped: 3 });
     for (const l of lines) {
       expect(Object.keys(l)).toEqual(['frame', 'person', 'score', 'uJ']);
       expect(l.score).toBeGreaterThanOrEqual(0);
@@ -147,7 +182,7 @@ describe('aon-cim vww on the emulated chip', () => {
     // demo/ also holds the KWS clips: skipped with a note each, nothing else on stderr.
     for (const line of a.stderr.trim().split('\n').filter((l) => l !== '')) expect(line).toMatch(/^aon-cim: note: skipping .*: not a PNG or JPEG image$/);
     const b = recordingIo();
-    expect(await main(argv, b)).toBe(0);
+    expect(await main(argv, b)).toBe(1);
     expect(b.stdout).toBe(a.stdout);
   });
 });

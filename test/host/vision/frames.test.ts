@@ -118,8 +118,14 @@ describe('image files and directories', () => {
     writeFileSync(join(dir, 'a.txt'), 'x');
     expect((await rejection(collect(openFrames({ path: dir })))).message).toBe(`${dir}: no PNG or JPEG images in this directory`);
     expect((await rejection(collect(openFrames({ path: dir, raw: { width: 2, height: 2 } })))).message).toMatch(/--raw reads one raw stream \(a file or -\), not a directory/);
+    // A corrupt image is skipped like any unreadable file (noted, counted); with nothing readable left, an error.
     writeFileSync(join(dir, 'b.png'), Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]));
-    expect((await rejection(collect(openFrames({ path: dir })))).message).toMatch(/b\.png: PNG image is corrupt or truncated/);
+    const notes: string[] = [];
+    const skipped: string[] = [];
+    const err = await rejection(collect(openFrames({ path: dir, onNote: (m) => notes.push(m), onSkip: (p) => skipped.push(p) })));
+    expect(err.message).toBe(`${dir}: no PNG or JPEG images in this directory`);
+    expect(notes[1]).toMatch(/^skipping .*b\.png: PNG image is corrupt or truncated/);
+    expect(skipped).toEqual([join(dir, 'a.txt'), join(dir, 'b.png')]);
     expect((await rejection(collect(openFrames({ path: join(dir, 'nothing.jpg') })))).message).toMatch(/nothing\.jpg: no such file/);
   });
 });
