@@ -62,6 +62,7 @@ export function addChipFlags(cmd: Command, o: ChipFlagChoices = {}): Command {
 }
 
 export function chipSettings(flags: ChipFlags, onNote: (message: string) => void): ChipSettings {
-  const gdc: GdcSetting = flags.gdc && (flags.gdcMode ?? 'digital');
+  // Digital stays `true`, as before the modes existed; only analog is named.
+  const gdc: GdcSetting = flags.gdc && flags.gdcMode === 'analog' ? 'analog' : flags.gdc;
   return { model: flags.model, bits: flags.bits, driftS: flags.drift, preset: flags.preset, seed: flags.seed, gdc, onNote };
 }
