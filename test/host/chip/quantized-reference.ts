@@ -1,10 +1,23 @@
 /**
- * Test helper: an independent plain-JS interpreter of a LayerProgram on ideal devices, written from the
- * formulas (eq. 4 DAC, pcm-model.md §8 ADC, models/graphs/types.ts post-op order) with float32 steps
- * where the chip's FP unit works in float32 (Math.fround after every operation). It shares no code with
- * the WASM chip; tests expect both to agree exactly when GDC is off (α = 1).
+ * Test helper: an independent plain-JS interpreter of a LayerProgram, written from the formulas (eq. 4
+ * DAC, pcm-model.md §8 ADC, models/graphs/types.ts post-op order) with float32 steps where the chip's FP
+ * unit works in float32 (Math.fround after every operation). It shares no code with the WASM chip; tests
+ * expect both to agree exactly. By default: ideal devices, GDC off (α = 1). Given the cells of a drifted
+ * snapshot and per-layer α, it applies GDC as contracts.md §4 says: digital, a = clip(round(k·I)) and
+ * y = a·(Δ_ADC·α); analog, a = clip(round((k·α)·I)) and y = a·Δ_ADC.
  */
-import type { BufferRef, LayerProgram } from '../../../host/chip/program.js';
+import type { ArrayRect, BufferRef, LayerProgram } from '../../../host/chip/program.js';
+
+export interface ReferenceOptions {
+  /** The int16 cell values (G+ − G− in g_max/4096) of a piece's rectangle, row-major; default round(4096·target). */
+  cells?: (rect: ArrayRect) => ArrayLike<number>;
+  /** Per layer GDC factor α (float32 values, as the chip holds them); default 1. */
+  alpha?: readonly number[];
+  /** Where α acts; default digital. */
+  gdcMode?: 'digital' | 'analog';
+  /** Receives each layer's ADC codes (summed over row pieces), [positions][matrix columns]. */
+  onCodes?: (layer: number, codes: Float64Array) => void;
+}
 
 const f = Math.fround;
 
@@ -26,15 +39,18 @@ function tensorKey(b: BufferRef): string {
   return `${b.bank}:${b.offset}`;
 }
 
-export function quantizedReference(program: LayerProgram, input: Float32Array, bits: number): Float32Array {
+export function quantizedReference(program: LayerProgram, input: Float32Array, bits: number, opts: ReferenceOptions = {}): Float32Array {
   const sram = new Map<string, Int32Array>();
   const aMax = 2 ** (bits - 1) - 1;
   const dMax = 2 ** bits - 1;
   const k = (f(Math.abs(program.S)) * aMax) / (dMax * 4096);
   sram.set(tensorKey(program.input), Int32Array.from(input, (x) => dacCode(x, program.input.rDac, bits, program.input.signed)));
   let logits = new Float32Array(0);
-  for (const L of program.layers) {
+  for (const [l, L] of program.layers.entries()) {
     const x = sram.get(tensorKey(L.src))!;
+    const alpha = opts.alpha?.[l] ?? 1;
+    const analog = opts.gdcMode === 'analog';
+    const kL = analog ? k * alpha : k; // f64, as the chip's ADC gain
     const { h: H, w: W, c: C } = L.in;
     const dense = L.kind === 'dense';
     const kh = dense ? H : L.kh;
@@ -49,7 +65,7 @@ export function quantizedReference(program: LayerProgram, input: Float32Array, b
     const positions = gh * gw;
     const adc = new Float64Array(positions * cMat);
     for (const p of L.pieces) {
-      const G = Int32Array.from(p.targets, (t) => roundHalfEven(t * 4096));
+      const G = opts.cells ? Int32Array.from(opts.cells(p.rect)) : Int32Array.from(p.targets, (t) => roundHalfEven(t * 4096));
       for (let q = 0; q < positions; q++) {
         const oy = Math.floor(q / gw), ox = q % gw;
         // The row vector of this piece at position q.
@@ -70,12 +86,14 @@ export function quantizedReference(program: LayerProgram, input: Float32Array, b
         for (let c = 0; c < p.rect.cols; c++) {
           let acc = 0;
           for (let r = 0; r < p.rect.rows; r++) acc += v[r]! * G[r * p.rect.cols + c]!;
-          const a = Math.min(Math.max(roundHalfEven(acc * k), -aMax), aMax);
+          const a = Math.min(Math.max(roundHalfEven(acc * kL), -aMax), aMax);
           adc[q * cMat + p.colStart + c]! += a;
         }
       }
     }
-    const gain = f(f(f(L.rAdc) / aMax) * 1); // α = 1: GDC off
+    opts.onCodes?.(l, adc);
+    const step = f(f(L.rAdc) / aMax);
+    const gain = analog ? step : f(step * alpha);
     const res = L.residual ? sram.get(tensorKey(L.residual))! : null;
     const resStep = L.residual ? f(f(L.residual.rDac) / dMax) : 0;
     const out = new Float32Array(positions * cOut);
