@@ -16,7 +16,7 @@ import { repoPath } from '../paths.js';
 import { evalInputs, loadEvalSet } from './eval.js';
 import { noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './main.js';
-import { formatDuration, parseDuration } from './options.js';
+import { formatDuration, optionWithDefault, parseDuration } from './options.js';
 import { progressBar } from './progress.js';
 import { addSweepFlags, type SweepFlags } from './sweep-flags.js';
 
@@ -121,7 +121,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
   addSweepFlags(program.command('ablation'))
     .description("the paper's Table 1: images trained three ways, at 8/6/4 bit after 24 h of drift")
     .option('--models-dir <dir>', 'folder with baseline.aonw, noise.aonw, full-8/6/4.aonw (default: the shipped models/<task>/)')
-    .option('--time <t>', 'time since programming', parseDuration, 86_400)
+    .addOption(optionWithDefault('--time <t>', 'time since programming', parseDuration, '1d'))
     .action(async (o: AblationFlags) => {
       const rows = await runAblation(o, io);
       io.out(o.json ? `${JSON.stringify({ task: o.task, timeS: o.time, rows })}\n` : formatTable(o.task, o.time, rows));

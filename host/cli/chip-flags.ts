@@ -8,7 +8,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { GdcMode, GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
 import type { InferenceSettings } from '../runtime/deploy.js';
-import { parseBits, parseDuration, parseNonNegInt, parsePreset } from './options.js';
+import { optionWithDefault, parseBits, parseDuration, parseNonNegInt, parsePreset } from './options.js';
 
 /** What commander hands the action for these flags. */
 export interface ChipFlags {
@@ -48,8 +48,8 @@ export function addChipFlags(cmd: Command, o: ChipFlagChoices = {}): Command {
       .option('--bits <bits>', 'converter bits 8|6|4 (default: the image\'s)', parseBits);
   }
   return cmd
-    .option('--drift <time>', 'time since programming: 25s, 1h, 1d, 1mo, 1y', parseDuration, 25)
-    .option('--preset <preset>', 'device model: paper|aihwkit|ideal', parsePreset, 'paper' as Preset)
+    .addOption(optionWithDefault('--drift <time>', 'time since programming: 25s, 1h, 1d, 1mo, 1y', parseDuration, '25s'))
+    .addOption(optionWithDefault('--preset <preset>', 'device model: paper|aihwkit|ideal', parsePreset, 'paper'))
     .option('--seed <n>', 'random seed', parseNonNegInt, 0)
     .option('--no-gdc', 'turn global drift compensation off')
     .option('--gdc <mode>', GDC_MODE_HELP, parseGdcMode)

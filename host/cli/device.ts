@@ -8,7 +8,7 @@ import type { Preset } from '../chip/program.js';
 import { deviceStats, G_MAX_US, MAX_DEVICES, type DeviceStats, type Moments } from '../chip/device-stats.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './main.js';
-import { parseDuration, parseFiniteNumber, parseNonNegInt, parsePositiveInt, parsePreset } from './options.js';
+import { optionWithDefault, parseDuration, parseFiniteNumber, parseNonNegInt, parsePositiveInt, parsePreset } from './options.js';
 
 interface DeviceFlags {
   preset: Preset;
@@ -60,9 +60,9 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
   program
     .command('device')
     .description('sample independent PCM devices: programmed conductance, drift coefficient ν, conductance read at t')
-    .option('--preset <preset>', 'device model: paper|aihwkit|ideal', parsePreset, 'paper' as Preset)
+    .addOption(optionWithDefault('--preset <preset>', 'device model: paper|aihwkit|ideal', parsePreset, 'paper'))
     .requiredOption('--g <µS>', `target conductance in µS (0..${G_MAX_US})`, parseTargetUs)
-    .option('--t <time>', 'time since programming: seconds or 25s, 90min, 1h, 1d, 1mo, 1y', parseDuration, 25)
+    .addOption(optionWithDefault('--t <time>', 'time since programming: seconds or 25s, 90min, 1h, 1d, 1mo, 1y', parseDuration, '25s'))
     .option('--n <count>', 'number of devices', parseCount, 100_000)
     .option('--seed <n>', 'random seed', parseNonNegInt, 0)
     .option('--json', 'machine output: {preset, g, t, n, seed, programmed, nu, read}, each {mean, std}')

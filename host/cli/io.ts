@@ -4,12 +4,15 @@ export interface Io {
   err(text: string): void;
   /** True when stderr is a terminal (progress bars only then). */
   readonly errIsTty: boolean;
+  /** The stream behind err() when there is one (progress bars draw on it). */
+  readonly errStream?: NodeJS.WritableStream;
 }
 
 export const processIo: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   errIsTty: Boolean(process.stderr.isTTY),
+  errStream: process.stderr,
 };
 
 /**

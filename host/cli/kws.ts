@@ -9,9 +9,12 @@
  * Streaming (--stream; --mic implies it): an inference every hop on the last second of audio; one JSON
  * line {timeS, keyword, score} per detection as it happens (always JSON: meant for piping), then the
  * summary — a JSON line {"summary": {...}} on stdout with --json, a readable line on stderr without.
+ * Ctrl-C ends any stream early with its summary; a file of a minute or more shows a progress bar when
+ * stderr is a terminal.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { InvalidArgumentError, type Command } from 'commander';
 import { CLIP_SAMPLES, fitToOneSecond, FRAME_STEP, mfcc, SAMPLE_RATE } from '../audio/mfcc.js';
 import { openAudioSource, type AudioSource } from '../audio/source.js';
 import { DEFAULT_HOP_SAMPLES } from '../audio/stream-features.js';
@@ -23,6 +26,7 @@ import { addChipFlags, chipSettings, type ChipFlags } from './chip-flags.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './main.js';
 import { parseFiniteNumber } from './options.js';
+import { progressBar } from './progress.js';
 
 /** What the command needs to build its classifier; the chip by default, a fake in tests. */
 export type KwsCommandFactory = (options: KwsChipOptions) => Promise<LabelledKwsClassifier>;
@@ -211,6 +215,59 @@ export async function streamDetections(
   }
 }
 
+/** Files at least this long (seconds) show a progress bar when streamed on a terminal. */
+export const LONG_STREAM_S = 60;
+
+/**
+ * A WAV file's duration from its header (fmt and data chunk sizes), without reading the samples; null
+ * when the header cannot tell (the source reports real problems itself).
+ */
+export function wavDurationSeconds(path: string): number | null {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(65_536);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  if (head.length < 12 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return null;
+  let rate = 0;
+  let blockAlign = 0;
+  for (let at = 12; at + 8 <= head.length; ) {
+    const id = head.toString('latin1', at, at + 4);
+    const size = head.readUInt32LE(at + 4);
+    if (id === 'fmt ' && at + 16 <= head.length) {
+      rate = head.readUInt32LE(at + 12);
+      blockAlign = head.readUInt16LE(at + 20);
+    }
+    if (id === 'data') return rate > 0 && blockAlign > 0 ? size / blockAlign / rate : null;
+    at += 8 + size + (size % 2); // chunks are padded to even sizes
+  }
+  return null;
+}
+
+/** The samples until `stop` resolves (Ctrl-C): then the iteration ends as if the audio had ended. */
+export async function* untilStopped(samples: AsyncIterable<Float32Array>, stop: Promise<void>, onChunk: (samples: number) => void = () => {}): AsyncGenerator<Float32Array> {
+  const it = samples[Symbol.asyncIterator]();
+  const stopped = stop.then(() => null);
+  for (;;) {
+    const next = it.next();
+    const r = await Promise.race([next, stopped]);
+    if (r === null) {
+      next.catch(() => {}); // the read in flight may fail once its input is closed: nobody waits for it
+      return;
+    }
+    if (r.done) return;
+    onChunk(r.value.length);
+    yield r.value;
+  }
+}
+
 export function registerKws(deps: KwsCommandDeps): RegisterCommand {
   return (program: Command, io: Io) => {
     const cmd = program
@@ -246,15 +303,29 @@ export function registerKws(deps: KwsCommandDeps): RegisterCommand {
           io.out(flags.json ? `${JSON.stringify(r)}\n` : formatClip(input ?? 'stdin', r));
           return;
         }
-        const stop = () => source.stop();
+        // Ctrl-C ends any stream (the mic, stdin, a long file) as its end would: the summary still prints.
+        let stopped!: () => void;
+        const stopRequested = new Promise<void>((resolve) => (stopped = resolve));
+        const stop = () => {
+          stopped();
+          source.stop();
+          // Nothing more is read from stdin: let go of it, or it keeps the process alive.
+          if (input === '-') (deps.stdin ?? process.stdin).destroy();
+        };
+        process.once('SIGINT', stop);
+        // A long file on a terminal gets a progress bar (seconds of audio); pipes and logs stay clean.
+        const totalS = input !== undefined && input !== '-' && io.errIsTty ? wavDurationSeconds(input) : null;
+        const bar = totalS !== null && totalS >= LONG_STREAM_S ? progressBar(io, 'stream (s of audio)') : null;
+        let seenSamples = 0;
         try {
           const classifier = await deps.factory(chipSettings(flags, onNote));
-          if (flags.mic) {
-            onNote(`listening on the ${source.description}; Ctrl-C ends the stream`);
-            process.once('SIGINT', stop);
-          }
+          if (flags.mic) onNote(`listening on the ${source.description}; Ctrl-C ends the stream`);
+          const samples = untilStopped(source.samples, stopRequested, (n) => {
+            seenSamples += n;
+            bar?.update(Math.floor(seenSamples / SAMPLE_RATE), Math.round(totalS!));
+          });
           const { summary } = await streamDetections(
-            source,
+            { ...source, samples },
             classifier,
             {
               hopSamples: flags.hop ?? STREAM_DEFAULTS.hopSamples,
@@ -265,9 +336,11 @@ export function registerKws(deps: KwsCommandDeps): RegisterCommand {
             (e) => io.out(`${JSON.stringify(e)}\n`),
             onNote,
           );
+          bar?.stop();
           if (flags.json) io.out(`${JSON.stringify({ summary })}\n`);
           else io.err(formatSummary(summary));
         } finally {
+          bar?.stop();
           process.off('SIGINT', stop);
           source.stop();
         }

@@ -7,10 +7,15 @@ export interface Progress {
   stop(): void;
 }
 
+/** An Io's stderr as the terminal cli-progress draws on (tests record what a terminal would show). */
+function terminalOf(io: Io): NodeJS.WritableStream {
+  return { isTTY: true, columns: 100, write: (s: string) => (io.err(s), true) } as unknown as NodeJS.WritableStream;
+}
+
 export function progressBar(io: Io, label: string): Progress {
   if (!io.errIsTty) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: io.errStream ?? terminalOf(io), hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

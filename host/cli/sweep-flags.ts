@@ -19,11 +19,11 @@ export interface SweepFlags {
   /** --no-gdc → false; --gdc digital|analog → the mode; neither → true (digital). */
   gdc: GdcSetting;
   seed: number;
-  heldOut: boolean;
-  all: boolean;
+  heldOut?: boolean;
+  all?: boolean;
   limit?: number;
   threads?: number;
-  json: boolean;
+  json?: boolean;
 }
 
 export function parseTask(v: string): Task {
@@ -36,15 +36,15 @@ export function addSweepFlags(cmd: Command): Command {
     .requiredOption('--task <task>', 'kws or vww', parseTask)
     .requiredOption('--data <dir>', 'the data root (e.g. ../shared/data) or the task folder in it (speech_commands, vww): index.csv (path,label,…) and its files')
     .option('--runs <n>', 'fresh chips (programming noise and ν) per point', parsePositiveInt, 25)
-    .addOption(new Option('--preset <preset>', 'device model: paper, aihwkit or ideal').argParser(parsePreset).default('paper'))
+    .addOption(new Option('--preset <preset>', 'device model: paper, aihwkit or ideal').argParser(parsePreset).default('paper', 'paper'))
     .option('--no-gdc', 'turn global drift compensation off')
     .option('--gdc <mode>', GDC_MODE_HELP, parseGdcMode)
     .option('--seed <n>', 'seed of the sweep (run r uses (seed, r))', parseNonNegInt, 0)
-    .option('--held-out', "score only the examples the trainer held out (its split, with the image's training seed); the default when --data is the set the image was trained on", false)
-    .addOption(new Option('--all', 'score every example, including those the image was trained on').default(false).conflicts('heldOut'))
+    .option('--held-out', "score only the examples the trainer held out (its split, with the image's training seed); the default when --data is the set the image was trained on")
+    .addOption(new Option('--all', 'score every example, including those the image was trained on').conflicts('heldOut'))
     .option('--limit <n>', 'evaluate a seeded sample of n examples', parsePositiveInt)
     .option('--threads <n>', 'worker threads (default: one per core)', parseNonNegInt)
-    .option('--json', 'machine-readable output', false);
+    .option('--json', 'machine-readable output');
 }
 
 /** --held-out / --all / neither (auto: held out when the data is the images' training set). */

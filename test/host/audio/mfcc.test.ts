@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CLIP_SAMPLES, fitToOneSecond, mfcc, MFCC_SIZE, NUM_FRAMES, NUM_MFCC } from '../../../host/audio/mfcc.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 
-const SC = join(sharedDataDir(), 'speech_commands');
+const SC = join(testData(), 'speech_commands');
 
 /** 16-bit mono PCM WAV read by hand (no node-wav): int16 / 32768. */
 function readPcm16(path: string): Float64Array {

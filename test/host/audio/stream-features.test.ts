@@ -4,15 +4,15 @@ import { describe, expect, test } from 'vitest';
 import { mfcc } from '../../../host/audio/mfcc.js';
 import { hopSamplesFromMs, StreamFeatures, streamFeatures, type FeatureWindow } from '../../../host/audio/stream-features.js';
 import { readWav } from '../../../host/audio/wav.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 
-const SC = join(sharedDataDir(), 'speech_commands');
+const SC = join(testData(), 'speech_commands');
 
 /** ~4.3 s: three real clips (yes, _unknown_, stop) over real background noise, at odd offsets. */
 function testStream(): Float32Array {
   const index = readFileSync(join(SC, 'index.csv'), 'utf8').trim().split('\n').slice(1);
   const clip = (label: string) => readWav(join(SC, index.find((l) => l.split(',')[1] === label)!.split(',')[0]!)).samples;
-  const noise = readWav(join(sharedDataDir(), 'background_noise', 'running_tap.wav')).samples;
+  const noise = readWav(join(testData(), 'background_noise', 'running_tap.wav')).samples;
   const out = new Float32Array(69_123);
   for (let i = 0; i < out.length; i++) out[i] = 0.1 * noise[i + 5000]!;
   for (const [label, at] of [['yes', 3_001], ['_unknown_', 21_777], ['stop', 50_000]] as const) {

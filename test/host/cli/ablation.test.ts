@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../host/cli/main.js';
 import { recordingIo } from '../../../host/cli/io.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 import { randomImage } from '../../../models/image/random.js';
 import { saveWeightImage } from '../../../models/image/load.js';
 
-const data = join(sharedDataDir(), 'speech_commands');
+const data = join(testData(), 'speech_commands');
 
 describe('aon-cim ablation', () => {
   it('evaluates baseline at 8/6/4 and full-b at b only, leaves missing images empty, and quotes Table 1', async () => {

@@ -11,12 +11,12 @@ import { recordingIo } from '../../../host/cli/io.js';
 import { main } from '../../../host/cli/main.js';
 import { loadDataset } from '../../../host/eval/dataset.js';
 import { isTrainingSet, parseTrainingData, selectExamples } from '../../../host/eval/training-split.js';
-import { packageRoot, sharedDataDir } from '../../../host/paths.js';
+import { packageRoot } from '../../../host/paths.js';
+import { testData } from '../data.js';
 import { loadWeightImage, saveWeightImage } from '../../../models/image/load.js';
 import { randomImage } from '../../../models/image/random.js';
-import { requireData } from '../data.js';
 
-const root = requireData(sharedDataDir());
+const root = testData();
 const kwsData = join(root, 'speech_commands');
 const full = (b: number) => join(packageRoot, 'models', 'kws', `full-${b}.aonw`);
 

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../host/cli/main.js';
 import { recordingIo } from '../../../host/cli/io.js';
-import { packageRoot, sharedDataDir } from '../../../host/paths.js';
+import { packageRoot } from '../../../host/paths.js';
+import { testData } from '../data.js';
 import { loadWeightImage, saveWeightImage } from '../../../models/image/load.js';
 
-const data = join(sharedDataDir(), 'speech_commands');
+const data = join(testData(), 'speech_commands');
 type Report = { task: string; baseline: number; results: Array<{ bits: number; time: string; timeS: number; mean: number; std: number; runs: number[] }> };
 
 async function evalJson(args: string[]): Promise<Report> {

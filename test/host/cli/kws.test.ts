@@ -13,7 +13,8 @@ import { measure } from '../../../host/energy/measure.js';
 import type { KwsChipOptions, LabelledKwsClassifier } from '../../../host/kws/chip-classifier.js';
 import { buildLongStream, scoreDetections, type PlacedClip } from '../../../host/kws/long-stream.js';
 import { readSpeechCommandsIndex } from '../../../host/kws/speech-commands.js';
-import { repoPath, sharedDataDir } from '../../../host/paths.js';
+import { repoPath } from '../../../host/paths.js';
+import { testData } from '../data.js';
 import { KWS_CLASSES } from '../../../models/graphs/kws.js';
 import { saveWeightImage } from '../../../models/image/load.js';
 import { randomImage } from '../../../models/image/random.js';
@@ -162,10 +163,10 @@ describe('aon-cim kws, one clip', () => {
 });
 
 describe('aon-cim kws --stream', () => {
-  const index = readSpeechCommandsIndex();
+  const index = readSpeechCommandsIndex(join(testData(), 'speech_commands'));
   const entries = ['yes', '_unknown_', 'left', 'stop', 'go'].map((l, k) => index.filter((e) => e.label === l)[k]!);
   const clips = entries.map((e) => ({ label: e.label, samples: readWav(e.path).samples, source: e.path }));
-  const noise = readWav(join(sharedDataDir(), 'background_noise', 'running_tap.wav')).samples;
+  const noise = readWav(join(testData(), 'background_noise', 'running_tap.wav')).samples;
   const stream = buildLongStream(clips, { noise, seed: 5, gapS: [1.2, 2.0] });
   const wav = writeFloatWav(join(dir, 'stream.wav'), stream.samples);
 
@@ -227,6 +228,33 @@ describe('aon-cim kws --stream', () => {
     expect(a.stdout.split('\n').filter((l) => l.includes('"keyword"')).length).toBeGreaterThan(0);
     const strip = (s: string) => s.replace(/"realTimeFactor":[^,]+,/, '');
     expect(strip(b.stdout)).toBe(strip(a.stdout));
+  });
+});
+
+describe('aon-cim kws --stream: progress on a terminal', () => {
+  const long = writeFloatWav(join(dir, 'minute.wav'), Float32Array.from({ length: 61 * 16000 }, (_, i) => 0.1 * Math.sin(i / 7)));
+
+  async function runOnTerminal(argv: string[], errIsTty: boolean) {
+    const io = recordingIo();
+    (io as { errIsTty: boolean }).errIsTty = errIsTty;
+    const program = createProgram(io);
+    registerKws({ factory: mfccFake({ inputs: [] }) })(program, io);
+    const code = await runProgram(program, ['kws', ...argv], io);
+    return { code, stdout: io.stdout, stderr: io.stderr };
+  }
+
+  it('a file of a minute or more shows a bar in seconds of audio when stderr is a terminal', async () => {
+    const r = await runOnTerminal([long, '--stream'], true);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/stream \(s of audio\) \[.*\] 100% \| 61\/61/);
+    expect(r.stderr).toMatch(/61\.00 s of audio, \d+ inferences/); // the summary after it
+  });
+
+  it('no bar when stderr is not a terminal, nor for short files', async () => {
+    const pipe = await runOnTerminal([long, '--stream'], false);
+    expect(pipe.stderr).not.toMatch(/\[.*\] \d+%/);
+    const short = await runOnTerminal([streamWav, '--stream'], true);
+    expect(short.stderr).not.toMatch(/\[.*\] \d+%/);
   });
 });
 

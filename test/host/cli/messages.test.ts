@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordingIo } from '../../../host/cli/io.js';
 import { main } from '../../../host/cli/main.js';
+import { RANGE_INITS } from '../../../models/train/options.js';
 
 async function run(argv: string[]) {
   const io = recordingIo();
@@ -67,5 +68,33 @@ describe('error and note lines', () => {
     const r = await run(['mfcc', join(dir, 'short.wav'), '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^aon-cim: note: clip is 0\.500 s/);
+  });
+
+  it('--range-init names every accepted value', async () => {
+    const r = await run(['train', '--task', 'kws', '--mode', 'full', '--range-init', 'bogus']);
+    expect(r.code).toBe(2);
+    for (const v of RANGE_INITS) expect(r.stderr).toContain(v);
+  });
+});
+
+describe('--help shows defaults as a person writes them', () => {
+  const help = async (cmd: string) => (await run([cmd, '--help'])).stdout.replace(/\s+/g, ' ');
+
+  it.each(['eval', 'ablation', 'energy', 'map', 'kws', 'vww', 'demo', 'device', 'mfcc', 'export-onnx'])('%s --help', async (cmd) => {
+    const text = await help(cmd);
+    expect(text).not.toMatch(/\(default: false\)/); // a flag is off unless given
+    expect(text).not.toMatch(/\(default: "/); // no JSON quoting
+    expect(text).not.toMatch(/\(default: \{|\(default: \[/); // no parsed objects or lists
+    const drift = /--(?:drift|t) <time> .*?\(default: ([^)]*)\)/.exec(text);
+    if (drift) expect(drift[1]).toBe('25s');
+  });
+
+  it('the values themselves', async () => {
+    expect(await help('map')).toMatch(/--array <RxC> .*\(default: 1024x512\)/);
+    expect(await help('eval')).toMatch(/--times <list> .*\(default: 25s,1h,1d,1mo,1y\)/);
+    expect(await help('eval')).toMatch(/--preset <preset> .*\(default: paper\)/);
+    expect(await help('ablation')).toMatch(/--time <t> .*\(default: 1d\)/);
+    expect(await help('kws')).toMatch(/--drift <time> .*\(default: 25s\)/);
+    expect(await help('demo')).toMatch(/--bits <bits> .*\(default: 8\)/);
   });
 });

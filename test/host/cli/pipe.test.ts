@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWav16k } from '../../../host/audio/load-clip.js';
-import { packageRoot, repoPath, sharedDataDir } from '../../../host/paths.js';
+import { packageRoot, repoPath } from '../../../host/paths.js';
+import { testData } from '../data.js';
 
 const cli = join(packageRoot, 'bin', 'aon-cim.js');
 
@@ -45,7 +46,7 @@ function longStreamPcm(): Buffer {
 
 describe('a closed stdout ends the command quietly (exit 0)', () => {
   it('vww over a folder of frames', async () => {
-    const r = await runUntilFirstLine(['vww', join(sharedDataDir(), 'vww', 'person')]);
+    const r = await runUntilFirstLine(['vww', join(testData(), 'vww', 'person')]);
     expect(r.firstLine).toMatch(/person/);
     expect(r.stderr).not.toMatch(/EPIPE|error/);
     expect(r.code).toBe(0);

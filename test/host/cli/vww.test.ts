@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { recordingIo } from '../../../host/cli/io.js';
 import { createProgram, main, runProgram } from '../../../host/cli/main.js';
 import { registerVww } from '../../../host/cli/vww.js';
-import { repoPath, sharedDataDir } from '../../../host/paths.js';
+import { repoPath } from '../../../host/paths.js';
+import { testData } from '../data.js';
 import type { VwwClassifier, VwwClassifierFactory, VwwClassifierOptions } from '../../../host/vision/classifier.js';
 import { decodeImageFile } from '../../../host/vision/decode.js';
 import { preprocessVwwFrame } from '../../../host/vision/normalize.js';
@@ -46,7 +47,7 @@ async function* bytesOf(b: Uint8Array): AsyncGenerator<Uint8Array> {
   yield b;
 }
 
-const personPng = join(sharedDataDir(), 'vww', 'person', '000000000785.png');
+const personPng = join(testData(), 'vww', 'person', '000000000785.png');
 
 describe('aon-cim vww', () => {
   it('prints one JSON line per frame with the softmax person score and energy', async () => {
@@ -128,7 +129,7 @@ describe('aon-cim vww', () => {
     writeFileSync(join(dir, 'a.png'), png);
     writeFileSync(join(dir, 'b-truncated.png'), png.subarray(0, 200)); // a PNG cut short
     writeFileSync(join(dir, 'c-random.png'), Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) % 256));
-    writeFileSync(join(dir, 'd.png'), readFileSync(join(sharedDataDir(), 'vww', 'non_person', '000000000724.png')));
+    writeFileSync(join(dir, 'd.png'), readFileSync(join(testData(), 'vww', 'non_person', '000000000724.png')));
     const seen: Seen = { inputs: [] };
     const r = await run([dir, '--json'], fakeFactory(seen));
     expect(r.code).toBe(1);

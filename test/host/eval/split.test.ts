@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validationPredicate, VALIDATION_FRACTION } from '../../../host/eval/split.js';
 import { loadDataset } from '../../../host/eval/dataset.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 
 describe('train/validation split (shared by trainer and eval --held-out)', () => {
-  const ds = loadDataset(join(sharedDataDir(), 'speech_commands'));
+  const ds = loadDataset(join(testData(), 'speech_commands'));
   it('never puts one speaker on both sides, holds out ~20 % of speakers, and is deterministic in the seed', () => {
     const isVal = validationPredicate('kws', ds.rows, 7);
     const sides = new Map<string, Set<boolean>>();
@@ -21,10 +21,10 @@ describe('train/validation split (shared by trainer and eval --held-out)', () =>
     expect(ds.rows.map(other)).not.toEqual(ds.rows.map(isVal));
   });
   it('splits VWW by image, ~20 % held out', () => {
-    const v = loadDataset(join(sharedDataDir(), 'vww'));
+    const v = loadDataset(join(testData(), 'vww'));
     const isVal = validationPredicate('vww', v.rows, 0);
     const n = v.rows.filter(isVal).length;
     expect(n).toBe(Math.round(v.rows.length * VALIDATION_FRACTION));
-    expect(readFileSync(join(sharedDataDir(), 'vww', 'index.csv'), 'utf8')).toContain('path,label');
+    expect(readFileSync(join(testData(), 'vww', 'index.csv'), 'utf8')).toContain('path,label');
   });
 });

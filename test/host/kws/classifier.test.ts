@@ -5,7 +5,7 @@ import { readWav } from '../../../host/audio/wav.js';
 import { collectStream, runStream, type KwsClassifier } from '../../../host/kws/classifier.js';
 import { buildLongStream, scoreDetections, type PlacedClip } from '../../../host/kws/long-stream.js';
 import { readSpeechCommandsIndex } from '../../../host/kws/speech-commands.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 import { KWS_CLASSES } from '../../../models/graphs/kws.js';
 
 const labels = KWS_CLASSES;
@@ -35,10 +35,10 @@ function oracle(placed: readonly PlacedClip[], hopS: number): KwsClassifier & { 
 }
 
 describe('runStream with a fake classifier over a real long stream', () => {
-  const index = readSpeechCommandsIndex();
+  const index = readSpeechCommandsIndex(join(testData(), 'speech_commands'));
   const entries = ['yes', 'no', 'left', '_unknown_', 'stop', 'go', '_unknown_', 'off'].map((l, k) => index.filter((e) => e.label === l)[k]!);
   const clips = entries.map((e) => ({ label: e.label, samples: readWav(e.path).samples, source: e.path }));
-  const noise = readWav(join(sharedDataDir(), 'background_noise', 'exercise_bike.wav')).samples;
+  const noise = readWav(join(testData(), 'background_noise', 'exercise_bike.wav')).samples;
   const stream = buildLongStream(clips, { noise, seed: 11, gapS: [1.2, 2.5] });
 
   test('every keyword detected once, no false accepts, _unknown_ never fires; summary adds up', async () => {

@@ -3,14 +3,14 @@ import { describe, expect, test } from 'vitest';
 import { readWav } from '../../../host/audio/wav.js';
 import { buildLongStream, scoreDetections, type LabeledClip, type PlacedClip } from '../../../host/kws/long-stream.js';
 import { readSpeechCommandsIndex } from '../../../host/kws/speech-commands.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 
 describe('buildLongStream on real clips and noise', () => {
-  const index = readSpeechCommandsIndex();
+  const index = readSpeechCommandsIndex(join(testData(), 'speech_commands'));
   const pick = (label: string, n: number) => index.filter((e) => e.label === label).slice(0, n);
   const entries = [...pick('yes', 2), ...pick('stop', 2), ...pick('_unknown_', 2), ...pick('go', 1)];
   const clips: LabeledClip[] = entries.map((e) => ({ label: e.label, samples: readWav(e.path).samples, source: e.path }));
-  const noise = readWav(join(sharedDataDir(), 'background_noise', 'doing_the_dishes.wav')).samples;
+  const noise = readWav(join(testData(), 'background_noise', 'doing_the_dishes.wav')).samples;
   const s = buildLongStream(clips, { noise, seed: 3 });
 
   test('every clip is placed once, in time order, with the gaps and lead asked for', () => {
@@ -91,10 +91,10 @@ describe('evaluateLongStream', () => {
   test('a classifier that always says "yes" hits every yes clip and nothing else; the rest are false accepts', async () => {
     const { evaluateLongStream } = await import('../../../host/kws/evaluate-stream.js');
     const { KWS_CLASSES } = await import('../../../models/graphs/kws.js');
-    const index = readSpeechCommandsIndex();
+    const index = readSpeechCommandsIndex(join(testData(), 'speech_commands'));
     const entries = [...index.filter((e) => e.label === 'yes').slice(0, 3), ...index.filter((e) => e.label === 'no').slice(0, 2)];
     const clips = entries.map((e) => ({ label: e.label, samples: readWav(e.path).samples }));
-    const noise = readWav(join(sharedDataDir(), 'background_noise', 'pink_noise.wav')).samples;
+    const noise = readWav(join(testData(), 'background_noise', 'pink_noise.wav')).samples;
     const stream = buildLongStream(clips, { noise, seed: 5 });
     const yes = new Float32Array(12);
     yes[KWS_CLASSES.indexOf('yes')] = 0.9;

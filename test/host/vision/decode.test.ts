@@ -6,9 +6,9 @@ import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../host/errors.js';
 import { decodeImage, decodeImageFile, sniffImageFormat } from '../../../host/vision/decode.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 
-const realPng = join(sharedDataDir(), 'vww', 'person', '000000000785.png');
+const realPng = join(testData(), 'vww', 'person', '000000000785.png');
 const tmp = mkdtempSync(join(tmpdir(), 'aoncim-decode-'));
 
 function expectUserError(f: () => unknown, pattern: RegExp): void {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../host/errors.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 import { openFrames, readRawFrames, type Frame } from '../../../host/vision/frames.js';
 
-const vww = join(sharedDataDir(), 'vww');
+const vww = join(testData(), 'vww');
 const personPng = join(vww, 'person', '000000000785.png');
 
 async function collect(it: AsyncIterable<Frame>): Promise<Frame[]> {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../host/errors.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../data.js';
 import { decodeImageFile, type RgbImage } from '../../../host/vision/decode.js';
 import { resizeBilinear } from '../../../host/vision/resize.js';
 import { useQuietCpuBackend } from '../tfjs-cpu.js';
@@ -64,7 +64,7 @@ describe('resizeBilinear, hand-computed cases', () => {
   });
 
   it('is the identity at the same size', () => {
-    const img = decodeImageFile(join(sharedDataDir(), 'vww', 'person', '000000000785.png'));
+    const img = decodeImageFile(join(testData(), 'vww', 'person', '000000000785.png'));
     expect(resizeBilinear(img, 96, 96).rgb).toEqual(img.rgb);
   });
 
@@ -78,7 +78,7 @@ describe('resizeBilinear against tf.image.resizeBilinear (halfPixelCenters)', ()
   it('matches tfjs within rounding on real VWW images upscaled 96 → 100', async () => {
     const noBanner = await useQuietCpuBackend();
     for (const f of ['person/000000000785.png', 'non_person/000000000724.png']) {
-      const img = decodeImageFile(join(sharedDataDir(), 'vww', f));
+      const img = decodeImageFile(join(testData(), 'vww', f));
       const ours = resizeBilinear(img, 100, 100).rgb;
       const t = tf.tensor4d(Float32Array.from(img.rgb), [1, img.height, img.width, 3]);
       const ref = (await tf.image.resizeBilinear(t, [100, 100], false, true).data()) as Float32Array;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ort } from './ort.js';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../host/errors.js';
-import { sharedDataDir } from '../../../host/paths.js';
+import { testData } from '../../host/data.js';
 import { decodeImageFile } from '../../../host/vision/decode.js';
 import { preprocessVwwFrame } from '../../../host/vision/normalize.js';
 import { getGraph } from '../../../models/graphs/index.js';
@@ -87,7 +87,7 @@ describe('ONNX export vs the float reference forward pass (onnxruntime, WebAssem
     const bytes = exportOnnx(graph, image);
     const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
     for (const f of ['person/000000000785.png', 'person/000000000885.png', 'non_person/000000000724.png']) {
-      const x = preprocessVwwFrame(decodeImageFile(join(sharedDataDir(), 'vww', f)));
+      const x = preprocessVwwFrame(decodeImageFile(join(testData(), 'vww', f)));
       const ref = floatForward(graph, image, x);
       const got = await ortLogits(session, graph, x);
       expect(relError(got, ref)).toBeLessThan(1e-4);
