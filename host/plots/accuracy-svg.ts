@@ -54,7 +54,7 @@ export function accuracySvg(plot: AccuracyPlot): string {
   const X = (t: number) => m.l + ((Math.log10(Math.max(t, 1)) - x0) / (x1 - x0)) * pw;
   const Y = (a: number) => m.t + (1 - (a - y0) / (y1 - y0)) * ph;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(plot.title)}</text>`);
   for (let k = 0; k <= 5; k++) {

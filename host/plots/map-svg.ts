@@ -18,6 +18,14 @@ export interface MapSvgOptions {
   title?: string;
 }
 
+/**
+ * A generous width for a line of sans-serif text (0.62 em a character; DejaVu Sans, the widest common
+ * sans, averages ~0.55): the canvas is sized from it so no label is cut off at the edge.
+ */
+function textWidth(text: string, fontSize: number): number {
+  return text.length * fontSize * 0.62;
+}
+
 export function placementSvg(p: Placement, opts: MapSvgOptions = {}): string {
   const { rows: R, cols: C, tiles } = p.geometry;
   const perRow = Math.min(tiles, Math.max(1, Math.ceil(Math.sqrt(tiles * (R / C) * 0.75))));
@@ -25,16 +33,22 @@ export function placementSvg(p: Placement, opts: MapSvgOptions = {}): string {
   const s = tileH / R;
   const tileW = C * s;
   const gap = 24;
-  const head = 56;
-  const gridRows = Math.ceil(tiles / perRow);
-  const width = Math.max(perRow * (tileW + gap) + gap, 420);
-  const height = head + gridRows * (tileH + gap) + gap;
   const title = opts.title ?? `${p.network} on ${tiles} × ${R}×${C}`;
+  // Header: title, then the subtitle on two lines, then (many tiles) room for the first row's tile labels.
+  const lines = [
+    `utilization ${(100 * p.utilization).toFixed(1)} %: ${p.weights.toLocaleString('en-US')} non-zero weights in ${(tiles * R * C).toLocaleString('en-US')} cells`,
+    `rectangles cover ${(100 * p.cellUtilization).toFixed(1)} %`,
+  ];
+  const head = tiles > 1 ? 92 : 76;
+  const gridRows = Math.ceil(tiles / perRow);
+  const textW = Math.max(textWidth(title, 16), ...lines.map((l) => textWidth(l, 12)));
+  const width = Math.max(perRow * (tileW + gap) + gap, gap + textW + gap);
+  const height = head + gridRows * (tileH + gap) + gap;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(0)}" height="${height.toFixed(0)}" viewBox="0 0 ${width.toFixed(1)} ${height.toFixed(1)}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(0)}" height="${height.toFixed(0)}" viewBox="0 0 ${width.toFixed(0)} ${height.toFixed(0)}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${gap}" y="24" font-size="16" font-weight="bold">${esc(title)}</text>`,
-    `<text x="${gap}" y="44" font-size="12">utilization ${(100 * p.utilization).toFixed(1)} % (non-zero weights ${p.weights.toLocaleString('en-US')} of ${(tiles * R * C).toLocaleString('en-US')} cells); rectangles cover ${(100 * p.cellUtilization).toFixed(1)} %</text>`,
+    ...lines.map((l, i) => `<text x="${gap}" y="${44 + 16 * i}" font-size="12">${esc(l)}</text>`),
   ];
   const origin = (t: number) => ({ x: gap + (t % perRow) * (tileW + gap), y: head + Math.floor(t / perRow) * (tileH + gap) });
   for (let t = 0; t < tiles; t++) {
