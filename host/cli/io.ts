@@ -8,8 +8,18 @@ export interface Io {
   readonly errStream?: NodeJS.WritableStream;
 }
 
+/** Exit quietly once stdout's reader has gone (see endQuietlyOnClosedOutput). */
+function exitIfStdoutClosed(): void {
+  if ((process.stdout.errored as NodeJS.ErrnoException | null)?.code === 'EPIPE') process.exit(0);
+}
+
 export const processIo: Io = {
-  out: (t) => void process.stdout.write(t),
+  out: (t) => {
+    process.stdout.write(t);
+    // A pipe write fails at once, but Node emits the 'error' only on a later turn of the event loop,
+    // which a busy scoring loop (awaiting only promises) may never give it: look now.
+    exitIfStdoutClosed();
+  },
   err: (t) => void process.stderr.write(t),
   errIsTty: Boolean(process.stderr.isTTY),
   errStream: process.stderr,

@@ -49,6 +49,7 @@ describe('a closed stdout ends the command quietly (exit 0)', () => {
     const r = await runUntilFirstLine(['vww', join(testData(), 'vww', 'person')]);
     expect(r.firstLine).toMatch(/person/);
     expect(r.stderr).not.toMatch(/EPIPE|error/);
+    expect(r.stderr).not.toMatch(/frame\(s\) scored/); // it stopped there, not after scoring the whole folder
     expect(r.code).toBe(0);
   });
 
