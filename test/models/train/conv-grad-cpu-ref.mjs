@@ -2,6 +2,7 @@
 // in one process). stdin: JSON cases {x, xShape, w, wShape, dy, stride}; stdout: JSON [{dx, dw}].
 import * as tf from '@tensorflow/tfjs';
 
+tf.enableProdMode(); // no "running TensorFlow.js in Node.js" banner
 await tf.setBackend('cpu');
 let input = '';
 for await (const chunk of process.stdin) input += chunk;

@@ -4,8 +4,9 @@
  * and the range optimiser's rate relative to each range's starting value.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from '../../../models/train/adam.js';
+import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
 import { mseOptimalRange, quantizationMse, sharedGainSplit } from '../../../models/train/hw.js';
 import { InitRng } from '../../../models/image/prng.js';
 
@@ -82,6 +83,10 @@ describe('sharedGainSplit', () => {
 });
 
 describe('Adam with per-variable rates', () => {
+  // The trainer's own backend (tfjs' default cpu backend would also print its Node.js banner).
+  beforeAll(async () => {
+    await useWasmTrainingBackend();
+  });
   it("the first step moves each variable by lr × its scale (Adam's first step is lr·sign(g))", () => {
     const a = tf.variable(tf.scalar(10), true, 'ranges-test/a');
     const b = tf.variable(tf.scalar(0.1), true, 'ranges-test/b');
