@@ -15,7 +15,7 @@
  * canonical, aligned copy (format tag 1 or 3), and rescales integer PCM to code / 2^(b−1)
  * (MLPerf Tiny scales 16-bit PCM by 1/32768: contracts.md §6). Stereo and multichannel are averaged to mono.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import nodeWav from 'node-wav';
 import { UserError } from '../errors.js';
 
@@ -204,4 +204,32 @@ export function readWav(path: string): DecodedWav {
     throw new UserError(`${path}: cannot read: ${(e as Error).message}`);
   }
   return decodeWav(bytes, path);
+}
+
+/**
+ * A WAV file's duration from its header (fmt and data chunk sizes), without reading the samples; null
+ * when the first 64 KB cannot tell (decoding reports real problems itself).
+ */
+export function wavDurationSeconds(path: string): number | null {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(65_536);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  if (head.length < 12 || ascii(head, 0, 4) !== 'RIFF' || ascii(head, 8, 4) !== 'WAVE') return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const list = chunks(head, view);
+  const fmt = list.find((c) => c.id === 'fmt ');
+  const data = list.find((c) => c.id === 'data');
+  if (!fmt || !data || fmt.offset + 16 > head.length) return null;
+  const rate = view.getUint32(fmt.offset + 4, true);
+  const blockAlign = view.getUint16(fmt.offset + 12, true);
+  return rate > 0 && blockAlign > 0 ? data.size / blockAlign / rate : null;
 }

@@ -10,15 +10,15 @@ import type { Task } from '../../models/graphs/types.js';
 import { loadWeightImage } from '../../models/image/load.js';
 import type { Bits } from '../chip/program.js';
 import { UserError } from '../errors.js';
+import { evalInputs, loadEvalSet } from '../eval/evaluate.js';
 import { METHOD_TITLES, PAPER_TABLE1, type AblationMethod } from '../eval/paper-table1.js';
 import { runSweep } from '../eval/sweep.js';
 import { repoPath } from '../paths.js';
-import { evalInputs, loadEvalSet } from './eval.js';
 import { noteWriter, type Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 import { formatDuration, optionWithDefault, parseDuration } from './options.js';
 import { progressBar } from './progress.js';
-import { addSweepFlags, type SweepFlags } from './sweep-flags.js';
+import { addSweepFlags, exampleChoice, type SweepFlags } from './sweep-flags.js';
 
 const BITS: Bits[] = [8, 6, 4];
 const METHODS: AblationMethod[] = ['baseline', 'noise', 'full'];
@@ -56,7 +56,7 @@ async function runAblation(f: AblationFlags, io: Io): Promise<AblationRow[]> {
   // Validate every image before any work, with its file name in the message; their training metas
   // decide the examples (the held-out split of their seed when the data is their training set).
   const trainings = present.map((p) => loadWeightImage(p, f.task).training);
-  const { inputs } = evalInputs(f, ds, trainings, io);
+  const { inputs } = evalInputs({ task: f.task, examples: exampleChoice(f), limit: f.limit }, ds, trainings, noteWriter(io));
   const bar = progressBar(io, 'ablation');
   const jobs: Array<{ method: AblationMethod; path: string; bits: Bits[] }> = [];
   for (const m of METHODS) {

@@ -19,17 +19,19 @@ import type { Bits } from '../chip/program.js';
 import { measure } from '../energy/measure.js';
 import { energyOf, type InferenceEnergy } from '../energy/model.js';
 import { createKwsChipClassifier } from '../kws/chip-classifier.js';
+import { classifyClip, fitNotes, type KwsClipResult } from '../kws/clip.js';
 import type { DetectionEvent } from '../kws/detector.js';
+import { STREAM_DEFAULTS, streamDetections, type KwsStreamSummary } from '../kws/stream-detections.js';
 import { repoPath } from '../paths.js';
 import { createVwwClassifier, softmaxAt } from '../vision/classifier.js';
 import { decodeImageFile } from '../vision/decode.js';
 import { preprocessVwwFrame } from '../vision/normalize.js';
+import { shippedImageForBits } from '../runtime/shipped-images.js';
 import { addChipFlags, chipSettings, type ChipFlags } from './chip-flags.js';
 import { noteWriter, type Io } from './io.js';
-import { classifyClip, fitNotes, formatClip, formatSummary, STREAM_DEFAULTS, streamDetections, type KwsClipResult, type KwsStreamSummary } from './kws.js';
-import type { RegisterCommand } from './main.js';
+import { formatClip, formatSummary } from './kws.js';
+import type { RegisterCommand } from './command.js';
 import { formatDuration, optionWithDefault, parseBits } from './options.js';
-import { shippedImageForBits } from './shipped-images.js';
 import type { VwwFrameResult } from './vww.js';
 
 /** The demo inputs and what they show (demo/README.md). */

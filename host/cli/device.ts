@@ -7,7 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Preset } from '../chip/program.js';
 import { deviceStats, G_MAX_US, MAX_DEVICES, type DeviceStats, type Moments } from '../chip/device-stats.js';
 import type { Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 import { optionWithDefault, parseDuration, parseFiniteNumber, parseNonNegInt, parsePositiveInt, parsePreset } from './options.js';
 
 interface DeviceFlags {

@@ -10,17 +10,18 @@ import type { NetworkName } from '../../models/graphs/types.js';
 import { isNetworkName, NETWORK_NAMES } from '../../models/graphs/index.js';
 import type { Bits, Preset } from '../chip/program.js';
 import { PAPER, DEFAULT_CONSTANTS } from '../energy/constants.js';
-import { ALL_FIGURES, FIT_FIGURES, figureLabel, fullScaleLayerCounters, inFit } from '../energy/fit.js';
+import { bestShapeLine } from '../energy/figure8-sweep.js';
+import { ALL_FIGURES, FIT_FIGURES, figureLabel, inFit } from '../energy/fit.js';
 import { measure, type Measurement } from '../energy/measure.js';
 import { energyOf, type InferenceEnergy } from '../energy/model.js';
 import { isUserError, UserError } from '../errors.js';
 import { efficiencySvg, type EfficiencySeries } from '../plots/efficiency-svg.js';
+import { shippedImageForBits, shownPath } from '../runtime/shipped-images.js';
 import { noteWriter, type Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 import { parseArray } from './array.js';
 import { optionWithDefault, parseBits, parseDuration, parseNonNegInt, parsePreset } from './options.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
-import { shippedImageForBits, shownPath } from './shipped-images.js';
 
 interface EnergyFlags {
   model: string;
@@ -95,7 +96,7 @@ function paperFigures(model: NetworkName, bits: Bits, arrayName: string): Energy
     ...(bits === 8 ? { infPerSec: p.infPerSec8, uJPerInf: p.uJ8 } : {}),
     tops: p.tops[bits],
     topsPerWatt: p.topsPerWatt[bits],
-    utilization: model === 'kws' ? 0.573 : 0.675,
+    utilization: p.utilization,
     // Whether this TOPS/W was one the constants were fitted on (else it is a prediction).
     inFit: inFit({ workload: model, bits }),
   };
@@ -250,24 +251,10 @@ export function figure8(reports: EnergyReport[]): string {
     });
   }
   const bits = reports[0]!.bits;
-  // Reference: for each size, the most efficient rectangle of about that many weights (any rows ≤ 1024,
-  // columns ≤ 512), one position at full scale — the model's own limit of the shape benefit.
-  const points: Array<{ weights: number; topsPerWatt: number }> = [];
-  for (let e = 1; e <= 5.72; e += 0.1) {
-    const w = Math.round(10 ** e);
-    let best = 0;
-    for (let rows = 1; rows <= Math.min(w, 1024); rows++) {
-      const cols = Math.ceil(w / rows);
-      if (cols > 512) continue;
-      const t = energyOf({ bits, layers: [fullScaleLayerCounters(bits, rows, cols)] }, { mode: 'fullScale' }).total.topsPerWatt;
-      best = Math.max(best, t);
-    }
-    if (best > 0) points.push({ weights: w, topsPerWatt: best });
-  }
   return efficiencySvg({
     title: `Layer and model efficiency on AON-CiM, ${bits}-bit activations (Figure 8)`,
     series,
-    line: { name: 'best shape, full scale', points },
+    line: { name: 'best shape, full scale', points: bestShapeLine(bits) },
   });
 }
 

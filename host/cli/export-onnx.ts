@@ -11,7 +11,7 @@ import { randomImage } from '../../models/image/random.js';
 import { buildOnnxModel, ONNX_INPUT_NAME, ONNX_OUTPUT_NAME, ONNX_OPSET } from '../../models/onnx/export.js';
 import { encodeOnnxModel } from '../../models/onnx/onnx-proto.js';
 import type { Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 import { parseNonNegInt } from './options.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
 

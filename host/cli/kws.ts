@@ -12,19 +12,21 @@
  * Ctrl-C ends any stream early with its summary; a file of a minute or more shows a progress bar when
  * stderr is a terminal.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
-import { CLIP_SAMPLES, fitToOneSecond, FRAME_STEP, mfcc, SAMPLE_RATE } from '../audio/mfcc.js';
-import { openAudioSource, type AudioSource } from '../audio/source.js';
+import { CLIP_SAMPLES, FRAME_STEP, SAMPLE_RATE } from '../audio/mfcc.js';
+import { readAllSamples, untilStopped } from '../audio/sample-stream.js';
+import { openAudioSource } from '../audio/source.js';
 import { DEFAULT_HOP_SAMPLES } from '../audio/stream-features.js';
-import { runStream, type StreamSummary } from '../kws/classifier.js';
+import { wavDurationSeconds } from '../audio/wav.js';
 import { createKwsChipClassifier, type KwsChipOptions, type LabelledKwsClassifier } from '../kws/chip-classifier.js';
-import { DETECTOR_DEFAULTS, type DetectionEvent } from '../kws/detector.js';
+import { classifyClip, fitNotes, type KwsClipResult } from '../kws/clip.js';
+import { DETECTOR_DEFAULTS } from '../kws/detector.js';
+import { STREAM_DEFAULTS, streamDetections, type KwsStreamSummary } from '../kws/stream-detections.js';
 import { UserError } from '../errors.js';
 import { addChipFlags, chipSettings, type ChipFlags } from './chip-flags.js';
 import type { Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 import { parseFiniteNumber } from './options.js';
 import { progressBar } from './progress.js';
 
@@ -80,47 +82,6 @@ interface KwsFlags extends ChipFlags {
   json?: boolean;
 }
 
-/** The one-clip result (the JSON document of `kws FILE --json`). */
-export interface KwsClipResult {
-  label: string;
-  /** Softmax probability per label. */
-  scores: Record<string, number>;
-  uJ: number;
-  latencyUs: number;
-}
-
-/** The streaming summary as printed. */
-export interface KwsStreamSummary {
-  audioSeconds: number;
-  inferences: number;
-  realTimeFactor: number;
-  uJPerInference: number;
-  uJTotal: number;
-  meanLatencyUs: number;
-  detections: number;
-}
-
-/** Notes for a clip fitted to the 1 s window (pad or truncate). */
-export function fitNotes(samples: number): string[] {
-  const secs = (n: number) => (n / SAMPLE_RATE).toFixed(3);
-  if (samples < CLIP_SAMPLES) return [`audio is ${secs(samples)} s, shorter than the 1 s window: padded with ${CLIP_SAMPLES - samples} zero samples`];
-  if (samples > CLIP_SAMPLES) return [`audio is ${secs(samples)} s: only the first second is classified (${samples - CLIP_SAMPLES} samples dropped; --stream scans all of it)`];
-  return [];
-}
-
-/** Classify one second of 16 kHz audio (padded or truncated). */
-export function classifyClip(classifier: LabelledKwsClassifier, samples: Float32Array): KwsClipResult {
-  const out = classifier.classify(mfcc(fitToOneSecond(samples).samples));
-  if (out.scores.length !== classifier.labels.length) {
-    throw new Error(`the classifier returned ${out.scores.length} scores for ${classifier.labels.length} labels`);
-  }
-  let best = 0;
-  for (let i = 1; i < out.scores.length; i++) if (out.scores[i]! > out.scores[best]!) best = i;
-  const scores: Record<string, number> = {};
-  classifier.labels.forEach((l, i) => (scores[l] = out.scores[i]!));
-  return { label: classifier.labels[best]!, scores, uJ: out.energyUj, latencyUs: out.latencyUs };
-}
-
 export function formatClip(name: string, r: KwsClipResult): string {
   const top = Object.entries(r.scores)
     .sort((a, b) => b[1] - a[1])
@@ -128,18 +89,6 @@ export function formatClip(name: string, r: KwsClipResult): string {
     .map(([l, p]) => `${l} ${p.toFixed(3)}`)
     .join(', ');
   return `${name}: ${r.label} (p ${r.scores[r.label]!.toFixed(3)}; top 3: ${top}); emulated ${r.uJ.toFixed(3)} µJ, ${r.latencyUs.toFixed(1)} µs\n`;
-}
-
-export function summaryOf(s: StreamSummary): KwsStreamSummary {
-  return {
-    audioSeconds: s.audioSeconds,
-    inferences: s.inferences,
-    realTimeFactor: s.realTimeFactor,
-    uJPerInference: s.uJPerInference,
-    uJTotal: s.uJTotal,
-    meanLatencyUs: s.meanLatencyUs,
-    detections: s.detections,
-  };
 }
 
 export function formatSummary(s: KwsStreamSummary): string {
@@ -150,123 +99,8 @@ export function formatSummary(s: KwsStreamSummary): string {
   );
 }
 
-/** All of a source's samples (one-clip mode on stdin). */
-async function readAll(source: AudioSource): Promise<Float32Array> {
-  const parts: Float32Array[] = [];
-  let n = 0;
-  for await (const c of source.samples) {
-    parts.push(c);
-    n += c.length;
-  }
-  const out = new Float32Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-export interface StreamRun {
-  /** Times rounded to 1 µs: they are sums of hops (1.9000000000000001 → 1.9). */
-  readonly events: DetectionEvent[];
-  readonly summary: KwsStreamSummary;
-}
-
-export interface StreamSettings {
-  hopSamples: number;
-  threshold: number;
-  smoothingS: number;
-  refractoryS: number;
-}
-
-export const STREAM_DEFAULTS: StreamSettings = { hopSamples: DEFAULT_HOP_SAMPLES, ...DETECTOR_DEFAULTS };
-
-/**
- * Stream a source through a classifier, handing each detection to `onDetection` as it happens. A stream
- * that ends empty is a UserError; one shorter than the window gets a note (no inference could run).
- */
-export async function streamDetections(
-  source: AudioSource,
-  classifier: LabelledKwsClassifier,
-  o: StreamSettings,
-  onDetection: (e: DetectionEvent) => void,
-  onNote: (m: string) => void,
-): Promise<StreamRun> {
-  const gen = runStream(source.samples, classifier, {
-    labels: classifier.labels,
-    hopSamples: o.hopSamples,
-    threshold: o.threshold,
-    smoothingS: o.smoothingS,
-    refractoryS: o.refractoryS,
-  });
-  const events: DetectionEvent[] = [];
-  for (;;) {
-    const r = await gen.next();
-    if (r.done) {
-      const summary = summaryOf(r.value);
-      if (summary.audioSeconds === 0) throw new UserError(`${source.description}: empty audio: no samples arrived`);
-      if (summary.inferences === 0) onNote(`${source.description}: ${summary.audioSeconds.toFixed(3)} s of audio is shorter than the 1 s window: no inference ran`);
-      return { events, summary };
-    }
-    const e = { timeS: Math.round(r.value.timeS * 1e6) / 1e6, keyword: r.value.keyword, score: r.value.score };
-    events.push(e);
-    onDetection(e);
-  }
-}
-
 /** Files at least this long (seconds) show a progress bar when streamed on a terminal. */
 export const LONG_STREAM_S = 60;
-
-/**
- * A WAV file's duration from its header (fmt and data chunk sizes), without reading the samples; null
- * when the header cannot tell (the source reports real problems itself).
- */
-export function wavDurationSeconds(path: string): number | null {
-  let head: Buffer;
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      head = Buffer.alloc(65_536);
-      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return null;
-  }
-  if (head.length < 12 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return null;
-  let rate = 0;
-  let blockAlign = 0;
-  for (let at = 12; at + 8 <= head.length; ) {
-    const id = head.toString('latin1', at, at + 4);
-    const size = head.readUInt32LE(at + 4);
-    if (id === 'fmt ' && at + 16 <= head.length) {
-      rate = head.readUInt32LE(at + 12);
-      blockAlign = head.readUInt16LE(at + 20);
-    }
-    if (id === 'data') return rate > 0 && blockAlign > 0 ? size / blockAlign / rate : null;
-    at += 8 + size + (size % 2); // chunks are padded to even sizes
-  }
-  return null;
-}
-
-/** The samples until `stop` resolves (Ctrl-C): then the iteration ends as if the audio had ended. */
-export async function* untilStopped(samples: AsyncIterable<Float32Array>, stop: Promise<void>, onChunk: (samples: number) => void = () => {}): AsyncGenerator<Float32Array> {
-  const it = samples[Symbol.asyncIterator]();
-  const stopped = stop.then(() => null);
-  for (;;) {
-    const next = it.next();
-    const r = await Promise.race([next, stopped]);
-    if (r === null) {
-      next.catch(() => {}); // the read in flight may fail once its input is closed: nobody waits for it
-      return;
-    }
-    if (r.done) return;
-    onChunk(r.value.length);
-    yield r.value;
-  }
-}
 
 export function registerKws(deps: KwsCommandDeps): RegisterCommand {
   return (program: Command, io: Io) => {
@@ -295,7 +129,7 @@ export function registerKws(deps: KwsCommandDeps): RegisterCommand {
           onNote,
         });
         if (!streaming) {
-          const samples = await readAll(source);
+          const samples = await readAllSamples(source.samples);
           if (samples.length === 0) throw new UserError(`${source.description}: empty audio: no samples`);
           for (const n of fitNotes(samples.length)) onNote(n);
           const classifier = await deps.factory(chipSettings(flags, onNote));

@@ -4,10 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
+import type { RegisterCommand } from './command.js';
 import { ExitStatus, processIo, type Io } from './io.js';
-
-/** A subcommand module: adds itself to the program; writes only through `io`. */
-export type RegisterCommand = (program: Command, io: Io) => void;
 
 // Each subcommand adds one line here.
 const commands: Array<() => Promise<{ register: RegisterCommand }>> = [

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { placeNetwork, type Placement } from '../compiler/tiler.js';
 import { placementSvg } from '../plots/map-svg.js';
 import { getGraph, NETWORK_NAMES } from '../../models/graphs/index.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 import { parseArray } from './array.js';
 import { optionWithDefault } from './options.js';
 import { checkOutputPath, writeOutput } from './output-path.js';

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { loadWav16k } from '../audio/load-clip.js';
 import { CLIP_SAMPLES, fitToOneSecond, mfcc, NUM_FRAMES, NUM_MFCC, SAMPLE_RATE } from '../audio/mfcc.js';
 import type { Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 
 /** The JSON document. */
 export interface MfccReport {

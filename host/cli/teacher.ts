@@ -8,7 +8,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { TeacherEvaluation } from '../../models/teacher/evaluate.js';
 import type { TeacherTask } from '../../models/teacher/spec.js';
 import type { Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 
 interface TeacherFlags {
   task: TeacherTask;

@@ -16,7 +16,7 @@ import type { EpochLog, TrainProgress } from '../../models/train/train.js';
 import { RANGE_INITS, type RangeInit } from '../../models/train/options.js';
 import { MIX_MODES, type MixMode } from '../../models/train/mix.js';
 import type { Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 import { parseBits, parseFiniteNumber, parseNonNegInt, parsePositiveInt } from './options.js';
 
 type TrainTask = 'kws' | 'vww';

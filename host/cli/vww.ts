@@ -15,7 +15,7 @@ import { MAX_RAW_SIDE, openFrames, type Frame, type RawFrameSize } from '../visi
 import { preprocessVwwFrame } from '../vision/normalize.js';
 import { addChipFlags, chipSettings, type ChipFlags } from './chip-flags.js';
 import { ExitStatus, noteWriter, type Io } from './io.js';
-import type { RegisterCommand } from './main.js';
+import type { RegisterCommand } from './command.js';
 
 /** "WxH" as ffmpeg's -s takes it, e.g. 640x480. */
 export function parseRawSize(v: string): RawFrameSize {

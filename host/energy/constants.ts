@@ -64,6 +64,8 @@ export const PAPER = {
     topsPerWatt: { 8: 8.58, 6: 26.76, 4: 57.39 } as Record<Bits, number>,
     /** Table 2; ops ÷ TOPS/W gives 9.02 µJ instead (the paper's own ~0.8 µJ inconsistency). */
     uJ8: 8.22,
+    /** Array utilization: the share of the 1024×512 array's cells its weights fill. */
+    utilization: 0.573,
   },
   vww: {
     infPerSec8: 1063,
@@ -72,6 +74,7 @@ export const PAPER = {
     topsPerWatt: { 8: 4.37, 6: 12.82, 4: 25.69 } as Record<Bits, number>,
     /** Table 2; ops ÷ TOPS/W gives 16.38 µJ. */
     uJ8: 15.6,
+    utilization: 0.675,
   },
   /** Table 3 (Appendix D): MicroNet-KWS-S at 8 bit on 1024×512, 128×128 and 64×64 arrays. */
   micronetKwsS: { infPerSec8: { '1024x512': 4122, '128x128': 1467, '64x64': 642 } as Record<string, number> },

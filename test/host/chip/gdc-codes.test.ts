@@ -10,8 +10,7 @@ import { readWeightImage } from '../../../models/image/format.js';
 import type { Chip } from '../../../host/chip/chip.js';
 import type { ArrayRect, Bits } from '../../../host/chip/program.js';
 import { deploy } from '../../../host/runtime/deploy.js';
-import { evalInputs, loadEvalSet } from '../../../host/cli/eval.js';
-import { recordingIo } from '../../../host/cli/io.js';
+import { evalInputs, loadEvalSet } from '../../../host/eval/evaluate.js';
 import { repoPath } from '../../../host/paths.js';
 import { quantizedReference } from './quantized-reference.js';
 
@@ -33,7 +32,7 @@ function cellsOf(chip: Chip, rect: ArrayRect): Int16Array {
 it.skipIf(!on)(`ADC code use of ${task} full-${bits}, digital vs analog GDC (paper preset, seed 0, run 0)`, async () => {
   const image = readWeightImage(new Uint8Array(readFileSync(repoPath('models', task, `full-${bits}.aonw`))), task);
   const ds = loadEvalSet(task, repoPath('..', 'shared', 'data'));
-  const { inputs } = evalInputs({ task, heldOut: true, all: false, limit: count }, ds, [image.training], recordingIo());
+  const { inputs } = evalInputs({ task, examples: 'held-out', limit: count }, ds, [image.training]);
   const aMax = 2 ** (bits - 1) - 1;
   const lines = [`${task} full-${bits}, ${inputs.count} held-out examples; per layer: mean |code|, % of codes at ±${aMax} (a layer split into row pieces sums several codes: its clip share is left out)`];
   for (const mode of ['digital', 'analog'] as const) {
