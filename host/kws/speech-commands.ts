@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCsv } from '../csv.js';
 import { UserError } from '../errors.js';
 import { sharedDataDir } from '../paths.js';
 
@@ -27,10 +28,14 @@ export function readSpeechCommandsIndex(dir: string = speechCommandsDir()): Spee
   } catch {
     throw new UserError(`${join(dir, 'index.csv')}: cannot read the Speech Commands index (set AONCIM_DATA to the shared data directory)`);
   }
-  const lines = text.trim().split(/\r?\n/);
-  if (lines[0] !== 'path,label,word,speaker,source') throw new UserError(`${join(dir, 'index.csv')}: unexpected header "${lines[0]}"`);
-  return lines.slice(1).map((l) => {
-    const [path, label, word, speaker, source] = l.split(',');
-    return { path: join(dir, path!), label: label!, word: word ?? '', speaker: speaker ?? '', source: source ?? '' };
-  });
+  const table = parseCsv(text);
+  const header = table.header.join(',');
+  if (header !== 'path,label,word,speaker,source') throw new UserError(`${join(dir, 'index.csv')}: unexpected header "${header}"`);
+  return table.rows.map(([path, label, word, speaker, source]) => ({
+    path: join(dir, path ?? ''),
+    label: label ?? '',
+    word: word ?? '',
+    speaker: speaker ?? '',
+    source: source ?? '',
+  }));
 }

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { csvRecords, parseCsv } from '../../host/csv.js';
 import { UserError } from '../../host/errors.js';
 import { mfcc, MFCC_SIZE, SAMPLE_RATE, CLIP_SAMPLES } from '../../host/audio/mfcc.js';
 import { loadWav16k } from '../../host/audio/load-clip.js';
@@ -69,14 +70,7 @@ const splitRow = (r: CsvRow): SplitRow => ({ path: r['path']!, speaker: r['speak
 
 function readCsv(path: string): CsvRow[] {
   if (!existsSync(path)) throw new UserError(`training data not found: ${path} (set --data DIR)`);
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
-  const head = lines[0]!.split(',');
-  return lines.slice(1).map((l) => {
-    const cells = l.split(',');
-    const row: CsvRow = {};
-    head.forEach((h, i) => (row[h] = cells[i] ?? ''));
-    return row;
-  });
+  return csvRecords(parseCsv(readFileSync(path, 'utf8')));
 }
 
 const shuffle = shuffleInPlace;

@@ -2,15 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDataset, splitCsvLine } from '../../../host/eval/dataset.js';
+import { loadDataset } from '../../../host/eval/dataset.js';
 import { UserError } from '../../../host/errors.js';
-
-describe('splitCsvLine', () => {
-  it('splits plain and RFC 4180 quoted fields', () => {
-    expect(splitCsvLine('a,b,,c')).toEqual(['a', 'b', '', 'c']);
-    expect(splitCsvLine('"x,y",z,"he said ""hi"""')).toEqual(['x,y', 'z', 'he said "hi"']);
-  });
-});
 
 describe('loadDataset', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aoncim-ds-'));
