@@ -95,7 +95,7 @@ export const LOAD_BAD_GEOMETRY = 2;
 export const LOAD_BAD_BUFFER = 3;
 export const LOAD_BAD_PIECE = 4;
 
-export const SRAM_BANK_BYTES = 65536;
+export const SRAM_BANK_BYTES = 65536; // 64 KB: the one bank size (chip, validator, SRAM planner)
 
 // GDC modes of chipSetGdcMode (contracts.md §4). Digital: α scales the ADC codes in the datapath (the
 // paper's chip). Analog: α scales the bit-line signal before the ADC, a per-layer analog gain the paper's

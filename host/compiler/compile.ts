@@ -8,13 +8,14 @@
  * ADD); `out.c`, `scale` and `offset` then cover that width, with scale = offset = 0 on the channels the
  * matrix does not produce (so they carry the skip operand alone). The matrix columns are the pieces'.
  */
+import { SRAM_BANK_BYTES } from '../../assembly/program-layout.js';
 import { UserError } from '../errors.js';
 import { layerShapes } from '../../models/graphs/shapes.js';
 import type { NetworkGraph } from '../../models/graphs/types.js';
 import { validateWeightImage } from '../../models/image/format.js';
 import type { WeightImage } from '../../models/image/types.js';
 import type { BufferRef, LayerDescriptor, LayerProgram, Piece } from '../chip/program.js';
-import { planSram, SRAM_BANK_BYTES, type SramBuffer } from './sram-planner.js';
+import { planSram, type SramBuffer } from './sram-planner.js';
 import { PAPER_ARRAY, placeNetwork, type PlacedPiece, type TileSpec } from './tiler.js';
 
 /** Target weights of one piece, row-major rect.rows × rect.cols (layouts: models/graphs/types.ts). */

@@ -7,11 +7,10 @@
  * when both have the same bytes per position (an in-place add, contracts §3); with different widths the
  * write of position p would overrun the operand of position p+1, so that is never done.
  */
+import { SRAM_BANK_BYTES } from '../../assembly/program-layout.js';
 import { UserError } from '../errors.js';
 import { layerShapes, type NetworkShapes } from '../../models/graphs/shapes.js';
 import type { NetworkGraph, TensorShape } from '../../models/graphs/types.js';
-
-export const SRAM_BANK_BYTES = 65_536;
 
 export interface SramBuffer {
   /** Tensor name ('input' or the writing layer's name). */
