@@ -14,6 +14,7 @@
  */
 import type { ArrayGeometry, Bits, LayerProgram, Preset } from './program.js';
 import type { InferenceCounters, LayerCounters } from './counters.js';
+import { PRESET_CODE } from './preset-code.js';
 import { instantiateChip, type ChipExports } from './wasm.js';
 import { validateProgram } from './validate.js';
 import { buildProgramImage } from './program-image.js';
@@ -55,7 +56,6 @@ function checkGdc(g: GdcSetting): { on: boolean; mode: GdcMode } {
 
 export const DEFAULT_GEOMETRY: ArrayGeometry = { rows: 1024, cols: 512, tiles: 1 };
 
-const PRESET_CODE: Record<Preset, number> = { ideal: 0, paper: 1, aihwkit: 2 };
 const COUNTER_NAMES = [
   'arrayCycles',
   'activeRowCycles',

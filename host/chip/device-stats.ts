@@ -5,11 +5,9 @@
  */
 import type { Preset } from './program.js';
 import { UserError } from '../errors.js';
+import { PRESET_CODE } from './preset-code.js';
 import { instantiateChip, type ChipExports } from './wasm.js';
 import { deriveSeed, SeedPurpose } from './seeds.js';
-
-/** The chip's preset codes (crossbarSetPreset, deviceSample). */
-export const PRESET_CODE: Readonly<Record<Preset, number>> = { ideal: 0, paper: 1, aihwkit: 2 };
 
 /** g_max of the model, µS. */
 export const G_MAX_US = 25;

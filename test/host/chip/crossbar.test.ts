@@ -2,7 +2,7 @@
 // fixed point, persistence of G_P and ν, determinism, GDC sums, aihwkit's re-mapping.
 import { describe, expect, test } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../../host/chip/wasm.js';
-import { PRESET_CODE } from '../../../host/chip/device-stats.js';
+import { PRESET_CODE } from '../../../host/chip/preset-code.js';
 import type { Preset } from '../../../host/chip/program.js';
 import { qOf, readRoot } from './pcm-reference.js';
 import { roundHalfEven } from './quantized-reference.js';
