@@ -9,7 +9,8 @@
 //      own select, so a piece needs as many conversions per position as the most columns on one ADC.
 // Rounding is half to even everywhere (WASM `nearest`).
 
-export const CONDUCTANCE_LSB_PER_GMAX: f64 = 4096.0;
+import { CONDUCTANCE_LSB_PER_GMAX } from './crossbar';
+
 export const MUX_WAYS: i32 = 4;
 
 /** Largest DAC code magnitude at b ADC bits: 2^b − 1 (the DAC has b+1 bits). */

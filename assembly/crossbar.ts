@@ -36,7 +36,8 @@ import {
 } from './device';
 
 export { G_MAX_US };
-export const LSB_PER_GMAX: f64 = 4096.0;
+// The conductance LSB, once for the WASM (the host's: host/chip/fixed-point.ts; a test pins them equal).
+export const CONDUCTANCE_LSB_PER_GMAX: f64 = 4096.0;
 const SNAPSHOT_LIMIT: f64 = 8192.0;
 const PURPOSE_PROGRAM: u64 = 0x70726f67; // "prog"
 const PURPOSE_READ: u64 = 0x72656164; // "read"
@@ -107,7 +108,7 @@ function checkRect(tile: i32, row: i32, col: i32, rows: i32, cols: i32): void {
 // @ts-ignore: decorator
 @inline
 function quantize(diffNorm: f64): i16 {
-  return <i16>min<f64>(max<f64>(nearest(diffNorm * LSB_PER_GMAX), -SNAPSHOT_LIMIT), SNAPSHOT_LIMIT);
+  return <i16>min<f64>(max<f64>(nearest(diffNorm * CONDUCTANCE_LSB_PER_GMAX), -SNAPSHOT_LIMIT), SNAPSHOT_LIMIT);
 }
 
 /**

@@ -6,6 +6,7 @@
  * snapshot and per-layer α, it applies GDC as contracts.md §4 says: digital, a = clip(round(k·I)) and
  * y = a·(Δ_ADC·α); analog, a = clip(round((k·α)·I)) and y = a·Δ_ADC.
  */
+import { CONDUCTANCE_LSB_PER_GMAX } from '../../../host/chip/fixed-point.js';
 import type { ArrayRect, BufferRef, LayerProgram } from '../../../host/chip/program.js';
 
 export interface ReferenceOptions {
@@ -43,7 +44,7 @@ export function quantizedReference(program: LayerProgram, input: Float32Array, b
   const sram = new Map<string, Int32Array>();
   const aMax = 2 ** (bits - 1) - 1;
   const dMax = 2 ** bits - 1;
-  const k = (f(Math.abs(program.S)) * aMax) / (dMax * 4096);
+  const k = (f(Math.abs(program.S)) * aMax) / (dMax * CONDUCTANCE_LSB_PER_GMAX);
   sram.set(tensorKey(program.input), Int32Array.from(input, (x) => dacCode(x, program.input.rDac, bits, program.input.signed)));
   let logits = new Float32Array(0);
   for (const [l, L] of program.layers.entries()) {
@@ -65,7 +66,7 @@ export function quantizedReference(program: LayerProgram, input: Float32Array, b
     const positions = gh * gw;
     const adc = new Float64Array(positions * cMat);
     for (const p of L.pieces) {
-      const G = opts.cells ? Int32Array.from(opts.cells(p.rect)) : Int32Array.from(p.targets, (t) => roundHalfEven(t * 4096));
+      const G = opts.cells ? Int32Array.from(opts.cells(p.rect)) : Int32Array.from(p.targets, (t) => roundHalfEven(t * CONDUCTANCE_LSB_PER_GMAX));
       for (let q = 0; q < positions; q++) {
         const oy = Math.floor(q / gw), ox = q % gw;
         // The row vector of this piece at position q.
