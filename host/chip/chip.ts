@@ -14,7 +14,7 @@
  */
 import type { ArrayGeometry, Bits, LayerProgram, Preset } from './program.js';
 import type { InferenceCounters, LayerCounters } from './counters.js';
-import { PRESET_CODE } from './preset-code.js';
+import { isPreset, PRESET_CODE } from './preset-code.js';
 import { instantiateChip, type ChipExports } from './wasm.js';
 import { validateProgram } from './validate.js';
 import { buildProgramImage } from './program-image.js';
@@ -114,7 +114,7 @@ export class Chip {
   /** A fresh chip with nothing programmed. */
   static async create(opts: ChipOptions = {}): Promise<Chip> {
     const preset = opts.preset ?? 'paper';
-    if (!(preset in PRESET_CODE)) throw new UserError(`unknown preset "${String(preset)}" (paper, aihwkit or ideal)`);
+    if (!isPreset(preset)) throw new UserError(`unknown preset "${String(preset)}" (paper, aihwkit or ideal)`);
     const geometry = opts.geometry ?? DEFAULT_GEOMETRY;
     const { rows, cols, tiles } = geometry;
     if (![rows, cols, tiles].every((n) => Number.isInteger(n) && n > 0) || cols % 4 !== 0 || rows > 1024) {

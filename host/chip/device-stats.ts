@@ -5,7 +5,7 @@
  */
 import type { Preset } from './program.js';
 import { UserError } from '../errors.js';
-import { PRESET_CODE } from './preset-code.js';
+import { isPreset, PRESET_CODE } from './preset-code.js';
 import { instantiateChip, type ChipExports } from './wasm.js';
 import { deriveSeed, SeedPurpose } from './seeds.js';
 
@@ -51,7 +51,7 @@ export const MAX_DEVICES = 100_000_000;
 const CHUNK = 1 << 16;
 
 function validate(q: DeviceQuery): void {
-  if (!Object.hasOwn(PRESET_CODE, q.preset)) throw new UserError(`unknown preset "${q.preset}" (paper, aihwkit or ideal)`);
+  if (!isPreset(q.preset)) throw new UserError(`unknown preset "${q.preset}" (paper, aihwkit or ideal)`);
   if (!Number.isFinite(q.gUs) || q.gUs < 0 || q.gUs > G_MAX_US) {
     throw new UserError(`target conductance must be between 0 and ${G_MAX_US} µS (got ${q.gUs})`);
   }

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import { UserError } from '../../../host/errors.js';
-import type { LayerProgram } from '../../../host/chip/program.js';
+import type { LayerProgram, Preset } from '../../../host/chip/program.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type Net, type Ranges } from './net-builder.js';
 import { quantizedReference } from './quantized-reference.js';
 
@@ -267,6 +267,13 @@ describe('program validation', () => {
     bad[7] = 0;
     bad[242] = -Infinity; // in the scalar tail of the SIMD check
     expect(() => chip.infer(bad)).toThrow(/input value 242 is -Infinity/);
+  });
+
+  it('accepts only the three preset names, not keys every object inherits', async () => {
+    for (const preset of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'fast']) {
+      await expect(Chip.create({ preset: preset as Preset })).rejects.toThrow(new RegExp(`unknown preset "${preset}"`));
+    }
+    for (const preset of ['ideal', 'paper', 'aihwkit'] as const) expect((await Chip.create({ preset })).preset).toBe(preset);
   });
 });
 
