@@ -1,22 +1,11 @@
 /**
- * WAV decoding: node-wav converts the samples; this file checks the header first, because node-wav is
- * silent or wrong on bad input (measured on node-wav 0.0.2):
- * - truncated data (declared size > bytes present): reads on past the end of the file into whatever
- *   memory follows (zeros, NaN or unrelated bytes), or throws a bare RangeError when the remaining byte
- *   count is not a multiple of the sample size;
- * - garbage: "TypeError: Invalid WAV file"; no data chunk: returns undefined;
- * - a Buffer that is a view at a non-zero offset (Node's pooled small buffers): mixes up offset and
- *   length and returns undefined;
- * - odd-sized chunks: ignores the RIFF pad byte and misparses what follows;
- * - WAVE_FORMAT_EXTENSIBLE (0xFFFE, common for 24-bit and multichannel files): rejected;
- * - scaling is asymmetric (negative codes / 2^(b−1), positive codes / (2^(b−1)−1)), and the 24-bit code
- *   0x800000 decodes as +1.0000001 instead of −1.
- * So: this file walks the chunks itself, rejects each bad case with a specific UserError, hands node-wav a
- * canonical, aligned copy (format tag 1 or 3), and rescales integer PCM to code / 2^(b−1)
- * (MLPerf Tiny scales 16-bit PCM by 1/32768: contracts.md §6). Stereo and multichannel are averaged to mono.
+ * WAV decoding without a library: walk the RIFF chunks, reject each bad case with a specific UserError,
+ * convert the samples (integer PCM: code / 2^(b−1), as MLPerf Tiny scales 16-bit PCM by 1/32768,
+ * contracts.md §6; IEEE float as stored), average the channels to mono. The checks are most of the work:
+ * node-wav, used before, read past truncated data, misread odd-sized chunks and views at an offset,
+ * rejected WAVE_FORMAT_EXTENSIBLE and scaled positive and negative codes differently.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import nodeWav from 'node-wav';
 import { UserError } from '../errors.js';
 
 export type SampleEncoding = 'pcm' | 'float';
@@ -95,44 +84,18 @@ function parseFormat(buf: Uint8Array, view: DataView, fmt: Chunk, name: string):
   return { sampleRate, channels, bitDepth, encoding };
 }
 
-/**
- * A canonical WAV holding `data` in a fresh buffer (byteOffset 0): "fmt " (16 bytes, tag 1 or 3), a 4-byte
- * "JUNK" chunk, then "data" at byte 56 — a multiple of 8, because node-wav views the samples as typed arrays
- * (Float64Array needs 8-byte alignment; the usual 44-byte header would break 64-bit float).
- */
-function canonical(format: WavFormat, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(56 + data.length);
-  out.write('RIFF', 0, 'latin1');
-  out.writeUInt32LE(48 + data.length, 4);
-  out.write('WAVE', 8, 'latin1');
-  out.write('fmt ', 12, 'latin1');
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(format.encoding === 'float' ? 3 : 1, 20);
-  out.writeUInt16LE(format.channels, 22);
-  out.writeUInt32LE(format.sampleRate, 24);
-  out.writeUInt32LE((format.sampleRate * format.channels * format.bitDepth) / 8, 28);
-  out.writeUInt16LE((format.channels * format.bitDepth) / 8, 32);
-  out.writeUInt16LE(format.bitDepth, 34);
-  out.write('JUNK', 36, 'latin1');
-  out.writeUInt32LE(4, 40);
-  out.write('data', 48, 'latin1');
-  out.writeUInt32LE(data.length, 52);
-  out.set(data, 56);
-  return out;
-}
-
-/**
- * Undo node-wav's asymmetric integer scaling: positive codes come back as code/(2^(b−1)−1); return
- * code/2^(b−1) for every code. 8- and 16-bit codes are recovered exactly; at 24 and 32 bits the ratio is
- * applied (the difference is at float32 resolution). The 24-bit code 0x800000 (node-wav: > 1) is −1.
- */
-function symmetricScale(x: Float32Array, bitDepth: number): void {
-  const full = 2 ** (bitDepth - 1);
-  const pos = full - 1;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (v > 1) x[i] = -1;
-    else if (v > 0) x[i] = bitDepth <= 16 ? Math.round(v * pos) / full : (v * pos) / full;
+/** Reads one sample as a number: integer PCM as code / 2^(b−1) (8-bit is unsigned, offset 128), float as stored. */
+function sampleReader(view: DataView, f: WavFormat): (at: number) => number {
+  if (f.encoding === 'float') return f.bitDepth === 32 ? (at) => view.getFloat32(at, true) : (at) => view.getFloat64(at, true);
+  switch (f.bitDepth) {
+    case 8:
+      return (at) => (view.getUint8(at) - 128) / 128;
+    case 16:
+      return (at) => view.getInt16(at, true) / 32768;
+    case 24:
+      return (at) => (view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 8388608;
+    default:
+      return (at) => view.getInt32(at, true) / 2147483648;
   }
 }
 
@@ -163,30 +126,18 @@ export function decodeWav(bytes: Uint8Array, name = 'input'): DecodedWav {
   }
   if (data.size === 0) throw new UserError(`${name}: empty audio: the WAV holds no samples`);
 
-  let decoded: ReturnType<typeof nodeWav.decode>;
-  try {
-    decoded = nodeWav.decode(canonical(format, buf.subarray(data.offset, data.offset + data.size)));
-  } catch (e) {
-    throw new UserError(`${name}: could not decode WAV: ${(e as Error).message}`);
-  }
-  const channelData = decoded.channelData;
-  const n = channelData[0]!.length;
-  for (const ch of channelData) {
-    if (format.encoding === 'pcm') symmetricScale(ch, format.bitDepth);
-    else {
-      for (let i = 0; i < n; i++) {
-        if (!Number.isFinite(ch[i]!)) throw new UserError(`${name}: invalid audio: float sample ${i} is ${ch[i]}`);
-      }
+  const read = sampleReader(view, format);
+  const sampleBytes = format.bitDepth / 8;
+  const frames = data.size / blockBytes;
+  const samples = new Float32Array(frames);
+  for (let i = 0, at = data.offset; i < frames; i++) {
+    let sum = 0;
+    for (let c = 0; c < format.channels; c++, at += sampleBytes) {
+      const v = read(at);
+      if (!Number.isFinite(v)) throw new UserError(`${name}: invalid audio: float sample ${i} is ${v}`);
+      sum += Math.fround(v); // each channel at float32, then the mean
     }
-  }
-  const samples = new Float32Array(n);
-  if (channelData.length === 1) samples.set(channelData[0]!);
-  else {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (const ch of channelData) s += ch[i]!;
-      samples[i] = s / channelData.length;
-    }
+    samples[i] = sum / format.channels;
   }
   return { ...format, samples };
 }

@@ -6,7 +6,7 @@ import { testData } from '../data.js';
 
 const SC = join(testData(), 'speech_commands');
 
-/** 16-bit mono PCM WAV read by hand (no node-wav): int16 / 32768. */
+/** 16-bit mono PCM WAV read by hand (not by host/audio/wav.ts): int16 / 32768. */
 function readPcm16(path: string): Float64Array {
   const b = readFileSync(path);
   let at = 12;

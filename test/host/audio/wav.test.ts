@@ -4,60 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decodeWav, readWav } from '../../../host/audio/wav.js';
 import { UserError } from '../../../host/errors.js';
-
-interface Spec {
-  tag?: number; // 1 PCM, 3 float, 0xfffe extensible
-  subTag?: number;
-  channels?: number;
-  rate?: number;
-  bits: number;
-  data: Uint8Array;
-  declaredDataSize?: number;
-  extraChunkBefore?: Uint8Array; // an odd-sized "LIST" chunk body, to test RIFF padding
-}
-
-/** Write a WAV byte by byte (independent of node-wav). */
-function wav(s: Spec): Buffer {
-  const channels = s.channels ?? 1;
-  const rate = s.rate ?? 16000;
-  const ext = s.tag === 0xfffe;
-  const fmtSize = ext ? 40 : 16;
-  const parts: Buffer[] = [];
-  const fmt = Buffer.alloc(8 + fmtSize);
-  fmt.write('fmt ', 0, 'latin1');
-  fmt.writeUInt32LE(fmtSize, 4);
-  fmt.writeUInt16LE(s.tag ?? 1, 8);
-  fmt.writeUInt16LE(channels, 10);
-  fmt.writeUInt32LE(rate, 12);
-  fmt.writeUInt32LE((rate * channels * s.bits) / 8, 16);
-  fmt.writeUInt16LE((channels * s.bits) / 8, 20);
-  fmt.writeUInt16LE(s.bits, 22);
-  if (ext) {
-    fmt.writeUInt16LE(22, 24);
-    fmt.writeUInt16LE(s.bits, 26);
-    fmt.writeUInt32LE(0, 28);
-    fmt.writeUInt16LE(s.subTag ?? 1, 32); // GUID xxxx0000-0000-0010-8000-00aa00389b71
-    Buffer.from([0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71]).copy(fmt, 34);
-  }
-  parts.push(fmt);
-  if (s.extraChunkBefore) {
-    const h = Buffer.alloc(8);
-    h.write('LIST', 0, 'latin1');
-    h.writeUInt32LE(s.extraChunkBefore.length, 4);
-    parts.push(h, Buffer.from(s.extraChunkBefore));
-    if (s.extraChunkBefore.length & 1) parts.push(Buffer.alloc(1));
-  }
-  const dh = Buffer.alloc(8);
-  dh.write('data', 0, 'latin1');
-  dh.writeUInt32LE(s.declaredDataSize ?? s.data.length, 4);
-  parts.push(dh, Buffer.from(s.data));
-  const body = Buffer.concat(parts);
-  const head = Buffer.alloc(12);
-  head.write('RIFF', 0, 'latin1');
-  head.writeUInt32LE(4 + body.length, 4);
-  head.write('WAVE', 8, 'latin1');
-  return Buffer.concat([head, body]);
-}
+import { wav } from './wav-bytes.js';
 
 function int16(values: number[]): Uint8Array {
   const b = Buffer.alloc(values.length * 2);
@@ -77,7 +24,7 @@ describe('decodeWav: formats', () => {
     expect(Array.from(d.samples)).toEqual([0, -1, 127 / 128, 0.5]);
   });
 
-  test('24-bit PCM, including the most negative code (node-wav alone returns +1.0000001 for it)', () => {
+  test('24-bit PCM, including the most negative code (−1)', () => {
     const codes = [0, 0x400000, -0x800000, 0x7fffff, -1];
     const b = Buffer.alloc(codes.length * 3);
     codes.forEach((c, i) => b.writeIntLE(c, 3 * i, 3));

@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodeWav from 'node-wav';
 import { describe, expect, test } from 'vitest';
 import { mfcc } from '../../../host/audio/mfcc.js';
 import { readWav } from '../../../host/audio/wav.js';
@@ -9,6 +8,7 @@ import { recordingIo } from '../../../host/cli/io.js';
 import { main } from '../../../host/cli/main.js';
 import type { MfccReport } from '../../../host/cli/mfcc.js';
 import { repoPath } from '../../../host/paths.js';
+import { pcmWav } from '../audio/wav-bytes.js';
 
 const demo = repoPath('demo', 'yes.wav');
 const dir = mkdtempSync(join(tmpdir(), 'aoncim-mfcc-cli-'));
@@ -47,13 +47,13 @@ describe('aon-cim mfcc', () => {
   });
 
   test('a short clip is padded and the note says so; a stereo 44.1 kHz file is resampled and mixed', async () => {
-    const short = file('short.wav', nodeWav.encode([new Float32Array(8000).fill(0.25)], { sampleRate: 16000, bitDepth: 16 }));
+    const short = file('short.wav', pcmWav([new Float32Array(8000).fill(0.25)], 16000, 16));
     const r = await run('mfcc', short, '--json');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/note: clip is 0\.500 s, shorter than the 1 s window: padded with 8000 zero samples/);
     expect((JSON.parse(r.stdout) as MfccReport).paddedSamples).toBe(8000);
     const tone = Float32Array.from({ length: 44100 }, (_, n) => 0.3 * Math.sin(n * 0.1));
-    const stereo = file('stereo.wav', nodeWav.encode([tone, tone], { sampleRate: 44100, bitDepth: 24 }));
+    const stereo = file('stereo.wav', pcmWav([tone, tone], 44100, 24));
     const s = await run('mfcc', stereo, '--json');
     expect(s.code).toBe(0);
     expect(s.stderr).toMatch(/resampled from 44100 Hz to 16000 Hz/);
