@@ -31,7 +31,7 @@ describe('clippedFloatForward', () => {
 
   it('clips the matrix products at r_DAC·W_max/|S| (last layer: logits = scale·clip(acc) + offset)', () => {
     const last = graph.layers.length - 1;
-    let acc = new Float32Array(0);
+    let acc: Float32Array = new Float32Array(0);
     floatForward(graph, base, input, (t: LayerTrace) => {
       if (t.name === graph.layers[last]!.name) acc = t.preActivation;
     });

@@ -105,7 +105,7 @@ describe('mfcc (MLPerf Tiny KWS front end)', () => {
   test('a short clip (v0.01, < 1 s) is zero-padded after the gain, as MLPerf Tiny pads', () => {
     const index = readFileSync(join(SC, 'index.csv'), 'utf8').trim().split('\n');
     let path = '';
-    let raw = new Float64Array();
+    let raw: Float64Array = new Float64Array();
     for (const l of index.slice(1)) {
       if (!l.includes('gsc-v0.01')) continue;
       raw = readPcm16(join(SC, l.split(',')[0]!));

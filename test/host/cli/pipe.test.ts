@@ -15,18 +15,20 @@ const cli = join(packageRoot, 'bin', 'aon-cim.js');
 function runUntilFirstLine(args: string[], stdin?: Buffer): Promise<{ code: number | null; stderr: string; firstLine: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const stdout = child.stdout!; // piped, per stdio above
+    const stderrStream = child.stderr!;
     let out = '';
     let stderr = '';
     let firstLine = '';
-    child.stdout.on('data', (d: Buffer) => {
+    stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf('\n');
       if (nl >= 0 && firstLine === '') {
         firstLine = out.slice(0, nl);
-        child.stdout.destroy(); // the reader goes away; the command still has lines to write
+        stdout.destroy(); // the reader goes away; the command still has lines to write
       }
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    stderrStream.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stderr, firstLine }));
     if (stdin) {

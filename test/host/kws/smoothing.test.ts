@@ -15,7 +15,7 @@ test('mean over the last W inferences (hand-computed), fewer while filling', () 
 
 test('a long run does not drift (running sum) and reset empties it', () => {
   const s = new PosteriorSmoother(1, 4);
-  let m = new Float64Array(1);
+  let m: Float64Array = new Float64Array(1);
   for (let i = 0; i < 100_000; i++) m = s.push([(i % 10) / 10]);
   // last four: 0.6, 0.7, 0.8, 0.9
   expect(m[0]).toBeCloseTo(0.75, 9);
