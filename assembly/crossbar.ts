@@ -1,5 +1,5 @@
 // The crossbar: tiles × rows × cols differential PCM pairs (G+, G−), with the device model of device.ts.
-// INTERFACE FIXED (used by the controller): crossbarInit, crossbarSetPreset, targetsBuffer,
+// What the controller calls: crossbarInit, crossbarSetPreset, targetsBuffer,
 // crossbarProgram, crossbarRead, conductancePtr, rectAbsSumRead, rectAbsSumProgrammed.
 //
 // Life of a cell: programming draws G_P and ν for both devices, once; each crossbarRead(t, seed) drifts

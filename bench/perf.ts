@@ -1,5 +1,5 @@
 /**
- * Issue 7 in one command: the emulator against its peer and against this machine's limit, for
+ * The performance figures in one command: the emulator against its peer and against this machine's limit, for
  * AnalogNet-KWS and AnalogNet-VWW, one thread, all measured in this process.
  *
  *   - emulator inf/s, full noise model: paper preset, 8 bit, after a 1-day drift snapshot (GDC on);

@@ -1,8 +1,8 @@
 /**
  * `aon-cim energy --model kws|vww|micronet-kws-s --bits 8|6|4 [--array RxC] [--input FILE]
  * [--image FILE] [--json] [--svg FILE]` plus `--preset`, `--drift`, `--seed`, `--no-gdc`:
- * runs the image (default: the seeded random image) on the input (default: the demo input) through
- * the chip, then applies the energy model to the chip's counters. Energy two ways (contracts.md §7):
+ * runs the image (default: the shipped full-<bits> image of the task) on the input (default: the demo
+ * input) through the chip, then applies the energy model to the chip's counters. Energy two ways (contracts.md §7):
  * full-scale DAC pulses (comparable with the paper's Table 2) and the pulses this input really took.
  */
 import type { Command } from 'commander';

@@ -1,7 +1,7 @@
 /**
  * The streaming KWS loop: audio chunks → streaming MFCC (one 49×10 window per hop) → a classifier →
  * smoothing/threshold/refractory → detection events, with a summary of time and emulated energy.
- * The classifier is an interface: the emulated chip implements it (wired in by the integrator); tests use
+ * The classifier is an interface: the emulated chip implements it (chip-classifier.ts); tests use
  * fakes.
  */
 import { DEFAULT_HOP_SAMPLES, StreamFeatures } from '../audio/stream-features.js';

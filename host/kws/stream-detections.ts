@@ -35,7 +35,7 @@ export interface StreamSettings {
 
 export const STREAM_DEFAULTS: StreamSettings = { hopSamples: DEFAULT_HOP_SAMPLES, ...DETECTOR_DEFAULTS };
 
-export function summaryOf(s: StreamSummary): KwsStreamSummary {
+function summaryOf(s: StreamSummary): KwsStreamSummary {
   return {
     audioSeconds: s.audioSeconds,
     inferences: s.inferences,

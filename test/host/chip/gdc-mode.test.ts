@@ -1,4 +1,4 @@
-// GDC modes (contracts.md §4; issue 11 item 4). Digital (default, the paper's chip): α scales the ADC
+// GDC modes (contracts.md §4). Digital (default, the paper's chip): α scales the ADC
 // codes in the datapath. Analog (an option, a hardware change): α scales the ADC's input, a = clip(round(α·k·I)),
 // and the datapath scales by Δ_ADC alone. Checked against (1) logits stored from the chip before the modes
 // existed, (2) the independent interpreter fed the chip's drifted cells and α, (3) a layer whose

@@ -5,7 +5,7 @@ import { main } from '../../../host/cli/main.js';
 import { repoPath } from '../../../host/paths.js';
 import { KWS_CLASSES } from '../../../models/graphs/kws.js';
 
-// Structure, not accuracy: the shipped image may still be the seeded random one.
+// Structure, not accuracy: the figures move whenever the shipped images are retrained.
 describe('aon-cim demo', () => {
   it('--json: the clip, the stream, both frames and an energy line per model, consistent across paths', async () => {
     const io = recordingIo();

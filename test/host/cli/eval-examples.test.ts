@@ -1,5 +1,5 @@
 /**
- * Which examples and which images `eval` and `ablation` score by default (issue 12): the held-out part
+ * Which examples and which images `eval` and `ablation` score by default: the held-out part
  * when --data is the set the image was trained on (--all for everything), --data as the data root or
  * the task folder, one shipped full-<bits> image per bit width, and output paths checked up front.
  */
