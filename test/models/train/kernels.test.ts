@@ -72,7 +72,7 @@ describe('wasm conv2d gradient kernels vs cpu backend', () => {
       const x = tf.tensor4d(c.x, c.xShape);
       const w = tf.tensor4d(c.w, c.wShape);
       const dy = tf.tensor4d(c.dy, c.dyShape);
-      const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.stride, 'same'))([x, w], dy);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, 'same'))([x, w], dy);
       const r = ref[i]!;
       // float32 sums of up to a few hundred products of values in [−1, 1]: 1e-4 absolute.
       const dW = maxAbsDiff(dw!.dataSync(), r.dw);
@@ -94,7 +94,7 @@ describe('wasm conv2d gradient kernels vs cpu backend', () => {
     const dy = tf.tensor4d(c.dy, c.dyShape);
     const before = tf.memory().numTensors;
     for (let k = 0; k < 3; k++) {
-      const g = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.stride, 'same'))([x, w], dy);
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, 'same'))([x, w], dy);
       tf.dispose(g);
     }
     expect(tf.memory().numTensors).toBe(before);

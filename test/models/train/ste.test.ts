@@ -85,7 +85,7 @@ describe('eq. 5–6 and section 6.1', () => {
     m.S.assign(tf.scalar(-0.5));
     expect(rDacOf(m, l).dataSync()[0]).toBeCloseTo((3 * 0.5) / l.wMax, 4);
     // W_l,max starts at 2σ of the initial weights.
-    const w = l.w.dataSync();
+    const w = Array.from(l.w.dataSync() as Float32Array);
     const mean = w.reduce((a, b) => a + b, 0) / w.length;
     const sd = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length);
     expect(l.wMax).toBeCloseTo(2 * sd, 5);
