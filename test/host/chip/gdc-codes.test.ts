@@ -13,6 +13,7 @@ import { deploy } from '../../../host/runtime/deploy.js';
 import { evalInputs, loadEvalSet } from '../../../host/eval/evaluate.js';
 import { repoPath } from '../../../host/paths.js';
 import { quantizedReference } from './quantized-reference.js';
+import { cellsOf } from './cells.js';
 
 const on = process.env['AONCIM_GDC_CODES'] === '1';
 const task = (process.env['AONCIM_GDC_TASK'] ?? 'kws') as 'kws' | 'vww';
@@ -20,14 +21,6 @@ const bits = Number(process.env['AONCIM_GDC_BITS'] ?? 4) as Bits;
 const count = Number(process.env['AONCIM_GDC_N'] ?? 40);
 const TIMES: Array<[string, number]> = [['25s', 25], ['1d', 86_400], ['1y', 365 * 86_400]];
 
-function cellsOf(chip: Chip, rect: ArrayRect): Int16Array {
-  const w = chip.exports;
-  const cols = chip.geometry.cols;
-  const tile = new Int16Array(w.memory.buffer, w.conductancePtr(rect.tile), chip.geometry.rows * cols);
-  const out = new Int16Array(rect.rows * rect.cols);
-  for (let r = 0; r < rect.rows; r++) out.set(tile.subarray((rect.row + r) * cols + rect.col, (rect.row + r) * cols + rect.col + rect.cols), r * rect.cols);
-  return out;
-}
 
 it.skipIf(!on)(`ADC code use of ${task} full-${bits}, digital vs analog GDC (paper preset, seed 0, run 0)`, async () => {
   const image = readWeightImage(new Uint8Array(readFileSync(repoPath('models', task, `full-${bits}.aonw`))), task);

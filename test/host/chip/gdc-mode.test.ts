@@ -9,6 +9,7 @@ import { UserError } from '../../../host/errors.js';
 import type { ArrayRect, LayerProgram } from '../../../host/chip/program.js';
 import { buildNet, forward, rangesFor, rng, toProgram } from './net-builder.js';
 import { quantizedReference, roundHalfEven } from './quantized-reference.js';
+import { cellsOf } from './cells.js';
 
 const DAY = 86_400;
 const YEAR = 365 * DAY;
@@ -30,15 +31,6 @@ const input = Float32Array.from(x);
 
 const hex = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
 
-/** The chip's current int16 cells of a rectangle, row-major. */
-function cellsOf(chip: Chip, rect: ArrayRect): Int16Array {
-  const w = chip.exports;
-  const cols = chip.geometry.cols;
-  const tile = new Int16Array(w.memory.buffer, w.conductancePtr(rect.tile), chip.geometry.rows * cols);
-  const out = new Int16Array(rect.rows * rect.cols);
-  for (let r = 0; r < rect.rows; r++) out.set(tile.subarray((rect.row + r) * cols + rect.col, (rect.row + r) * cols + rect.col + rect.cols), r * rect.cols);
-  return out;
-}
 
 describe('digital GDC is the chip as it was', () => {
   // Logits (float32, hex) of this net on the paper preset, seed 7, recorded with the chip before GDC had
