@@ -37,7 +37,7 @@ import { loadTaskData, type Examples } from '../models/train/data.js';
 import { initFromImage } from '../models/train/export.js';
 import { absPercentile, evalLogits, mseOptimalRange } from '../models/train/hw.js';
 import { useWasmTrainingBackend } from '../models/train/kernels.js';
-import { BN_EPSILON, createModel, disposeModel, forward, rDacOf, type AnalogLayerParams, type AnalogModel, type LayerTap } from '../models/train/model.js';
+import { arrayOp, BN_EPSILON, createModel, disposeModel, forward, padChannels, rDacOf, type AnalogLayerParams, type AnalogModel, type LayerTap } from '../models/train/model.js';
 import { clipNoiseSTE, maxCode, quantize } from '../models/train/ste.js';
 import { accuracy } from '../models/train/train.js';
 
@@ -64,24 +64,7 @@ interface CodeUse {
 }
 const newUse = (): CodeUse => ({ n: 0, zero: 0, absSum: 0, max: 0 });
 
-// --- A copy of model.ts's evaluation forward pass (its helpers there are not exported) ---------------
-
-function padChannels(t: tf.Tensor4D, c: number): tf.Tensor4D {
-  const have = t.shape[3];
-  return have === c ? t : tf.pad(t, [[0, 0], [0, 0], [0, 0], [0, c - have]]);
-}
-
-function arrayOp(layer: AnalogLayerParams, x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
-  const s = layer.spec;
-  if (s.kind === 'conv') return tf.conv2d(x, w as tf.Tensor4D, s.stride, 'same');
-  if (s.kind === 'depthwise') {
-    const [kh, kw, c] = w.shape as [number, number, number];
-    return tf.depthwiseConv2d(x, tf.reshape(w, [kh, kw, c, 1]) as tf.Tensor4D, s.stride, 'same');
-  }
-  const flat = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
-  const y = tf.matMul(flat, w as tf.Tensor2D);
-  return tf.reshape(y, [x.shape[0], 1, 1, y.shape[1]!]) as tf.Tensor4D;
-}
+// --- model.ts's evaluation forward pass, with a per-layer converter choice (arrayOp, padChannels shared) ---
 
 /** model.ts digitalAffine with training = false (moving statistics). */
 function digitalAffineEval(layer: AnalogLayerParams, y: tf.Tensor4D): tf.Tensor4D {

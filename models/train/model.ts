@@ -152,7 +152,7 @@ export function allVariables(model: AnalogModel): tf.Variable[] {
 }
 
 /** Zero-pads the channel axis (appended at the end) to `c`. */
-function padChannels(t: tf.Tensor4D, c: number): tf.Tensor4D {
+export function padChannels(t: tf.Tensor4D, c: number): tf.Tensor4D {
   const have = t.shape[3];
   return have === c ? t : tf.pad(t, [[0, 0], [0, 0], [0, 0], [0, c - have]]);
 }
@@ -192,7 +192,7 @@ export function keepMask(shape: number[], p: number, seed: number): tf.Tensor {
 }
 
 /** The array operation: conv 'same', depthwise or dense (dense flattens HWC). */
-function arrayOp(layer: AnalogLayerParams, x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
+export function arrayOp(layer: AnalogLayerParams, x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
   const s = layer.spec;
   if (s.kind === 'conv') return tf.conv2d(x, w as tf.Tensor4D, s.stride, 'same');
   if (s.kind === 'depthwise') {
