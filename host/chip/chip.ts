@@ -213,10 +213,17 @@ export class Chip {
     this.snapshot(0);
   }
 
-  /** Take a new snapshot t seconds after programming (drift + read noise) and the GDC readout. */
-  drift(tSeconds: number): void {
+  /**
+   * Take a new snapshot t seconds after programming (drift + read noise) and the GDC readout.
+   * `snapshot` = k picks the read-noise stream of the chip's k-th snapshot (default: the next one, i.e.
+   * the number of snapshots taken so far); a sweep shard that evaluates only time index i of a run
+   * reads with k = i + 1 and gets the snapshot the whole run would have taken there, bit for bit.
+   */
+  drift(tSeconds: number, snapshot?: number): void {
     if (!(Number.isFinite(tSeconds) && tSeconds >= 0)) throw new UserError(`drift time must be a number of seconds ≥ 0 (got ${tSeconds})`);
+    if (snapshot !== undefined && !(Number.isSafeInteger(snapshot) && snapshot >= 0)) throw new UserError(`snapshot index must be an integer ≥ 0 (got ${snapshot})`);
     this.requireProgram();
+    if (snapshot !== undefined) this.reads = snapshot;
     this.snapshot(tSeconds);
   }
 
