@@ -161,10 +161,11 @@ export function trainStep(
  * BN re-estimation for the deployed datapath (as in post-training quantization practice): the moving BN
  * statistics of a `full` run come from training passes in which only a fraction p of the converter
  * outputs were rounded (quantization noise) and the weights were noisy; the chip rounds every output.
- * Passes over `batches` with every converter at `bits`, no weight noise and batch statistics set each
- * layer's moving mean/variance to the cumulative average of the batches' (momentum (k−1)/k at batch k).
+ * Passes over `batches` with every converter at `bits` (null: none, for `noise` images, whose ranges are
+ * calibrated afterwards for every bit width), no weight noise and batch statistics set each layer's moving
+ * mean/variance to the cumulative average of the batches' (momentum (k−1)/k at batch k).
  */
-export function reestimateBatchNorm(model: AnalogModel, batches: tf.Tensor4D[], bits: number): void {
+export function reestimateBatchNorm(model: AnalogModel, batches: tf.Tensor4D[], bits: number | null): void {
   batches.forEach((x, k) => {
     tf.tidy(() => void forward(model, x, { training: true, eta: 0, bits, quantNoiseP: 1, seed: 0, bnMomentum: k / (k + 1) }));
   });

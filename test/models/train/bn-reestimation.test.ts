@@ -36,6 +36,15 @@ describe('reestimateBatchNorm', () => {
     got.forEach((g, i) => expect(Math.abs(g - ref[i]!)).toBeLessThanOrEqual(1e-4 * scale));
   });
 
+  it('noise images (no converters): float evaluation logits equal the float batch-statistics pass', () => {
+    const ref = tf.tidy(() => values(forward(model, x2, { training: true, eta: 0, bits: null, quantNoiseP: 1, seed: 0, bnMomentum: 0 })));
+    for (const l of model.layers) if (l.movingVar) l.movingVar.assign(tf.fill(l.movingVar.shape, 50));
+    reestimateBatchNorm(model, [x2], null);
+    const got = tf.tidy(() => values(evalLogits(model, x2, null)));
+    const scale = Math.max(...ref.map(Math.abs));
+    got.forEach((g, i) => expect(Math.abs(g - ref[i]!)).toBeLessThanOrEqual(1e-4 * scale));
+  });
+
   it('two batches: the first layer\'s moving mean is the average of the two batch means', () => {
     const first = model.layers[0]!;
     const meanOf = (x: tf.Tensor4D) => {

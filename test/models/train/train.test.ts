@@ -85,6 +85,14 @@ describe('train (tiny, real data)', () => {
     expect(img.S).not.toBe(1); // trained from 1
   });
 
+  it('noise from the stage-1 image: BN statistics re-estimated without weight noise, then ranges calibrated', async () => {
+    const r = await train({ ...base('noise'), mode: 'noise', steps: 2, init: join(dir, 'a.aonw') });
+    const img = loadWeightImage(r.imagePath, 'kws');
+    expect(img.training).toMatchObject({ method: 'noise', eta: 0.1 });
+    // The log keeps the float accuracy of the noisy-statistics network next to the re-estimated one.
+    expect(r.log.final.valAccuracyBeforeBnReestimation).toBe(r.log.epochs.at(-1)!.valAccuracy);
+    expect(Object.keys(r.log.final.valAccuracyQuantized).sort()).toEqual(['4', '6', '8']);
+  });
   it('full with --range-init calibrated starts S at the stage-1 calibration (moves ≤ ~1e-3 of itself per Adam step)', async () => {
     const r = await train({ ...base('fullcal'), mode: 'full', bits: 8, steps: 1, init: join(dir, 'a.aonw'), rangeInit: 'calibrated' });
     const img = loadWeightImage(r.imagePath, 'kws');
