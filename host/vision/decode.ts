@@ -8,8 +8,10 @@ import { readFileSync, statSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { UserError } from '../errors.js';
+import { describeImageStart, MAX_IMAGE_PIXELS, sniffImageFormat } from './image-format.js';
+import { rgbFromRgba } from './rgba.js';
 
-export type ImageFormat = 'png' | 'jpeg';
+export { MAX_IMAGE_PIXELS, sniffImageFormat, type ImageFormat } from './image-format.js';
 
 /** An 8-bit RGB image, row-major, 3 bytes a pixel. */
 export interface RgbImage {
@@ -17,30 +19,6 @@ export interface RgbImage {
   height: number;
   /** length = width · height · 3 */
   rgb: Uint8Array;
-}
-
-const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const JPEG_MAGIC = [0xff, 0xd8, 0xff];
-
-/** Larger frames than this are refused before decoding (a camera frame, not a poster). */
-export const MAX_IMAGE_PIXELS = 64_000_000;
-
-function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  if (bytes.length < magic.length) return false;
-  return magic.every((b, i) => bytes[i] === b);
-}
-
-/** The format of an encoded image by its first bytes, or null when it is neither PNG nor JPEG. */
-export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
-  if (startsWith(bytes, PNG_MAGIC)) return 'png';
-  if (startsWith(bytes, JPEG_MAGIC)) return 'jpeg';
-  return null;
-}
-
-function describeStart(bytes: Uint8Array): string {
-  if (bytes.length === 0) return 'the file is empty';
-  const hex = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  return `it starts with bytes ${hex}`;
 }
 
 function libraryMessage(e: unknown): string {
@@ -57,14 +35,7 @@ function decodePng(bytes: Uint8Array, name: string): RgbImage {
   const { width, height, data } = png;
   if (width < 1 || height < 1) throw new UserError(`${name}: PNG image has no pixels (${width}×${height})`);
   // pngjs always hands back RGBA8 (grey, palette and 16-bit are converted); keep R, G, B.
-  const n = width * height;
-  const rgb = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    rgb[3 * i] = data[4 * i]!;
-    rgb[3 * i + 1] = data[4 * i + 1]!;
-    rgb[3 * i + 2] = data[4 * i + 2]!;
-  }
-  return { width, height, rgb };
+  return rgbFromRgba(width, height, data);
 }
 
 function decodeJpeg(bytes: Uint8Array, name: string): RgbImage {
@@ -92,7 +63,7 @@ export function decodeImage(bytes: Uint8Array, name: string): RgbImage {
   const format = sniffImageFormat(bytes);
   if (format === 'png') return decodePng(bytes, name);
   if (format === 'jpeg') return decodeJpeg(bytes, name);
-  throw new UserError(`${name}: not a PNG or JPEG image (${describeStart(bytes)}); for raw RGB frames use --raw WxH`);
+  throw new UserError(`${name}: not a PNG or JPEG image (${describeImageStart(bytes)}); for raw RGB frames use --raw WxH`);
 }
 
 /** Fail with a user-facing message unless `path` is an existing regular file. */
