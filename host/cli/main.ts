@@ -21,6 +21,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./kws.js'),
   () => import('./demo.js'),
   () => import('./teacher.js'),
+  () => import('./serve.js'),
 ];
 
 /**
