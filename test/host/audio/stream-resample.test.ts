@@ -37,9 +37,9 @@ describe('StreamResampler', () => {
   // whose ratio needs more than 1024 phases (rounded positions).
   for (const from of [44_100, 48_000, 22_050, 44_123]) {
     it(`pushed in chunks of any size equals resample() of the whole signal, bit for bit (${from} Hz)`, () => {
-      const x = signal(Math.round(from * 0.37), from);
+      const x = signal(Math.round(from * 0.12), from);
       const whole = resample(x, from, 16_000);
-      for (const chunks of [[128], [1, 7, 333], [x.length], [4096, 5]]) {
+      for (const chunks of [[128], [1, 7, 333], [x.length]]) {
         expect(streamed(x, from, 16_000, chunks)).toEqual(whole);
       }
     });
