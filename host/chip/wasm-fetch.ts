@@ -40,5 +40,5 @@ export function compiledChipModule(): Promise<WebAssembly.Module> {
 
 /** A fresh chip instance (its own linear memory). */
 export async function instantiateChip(): Promise<ChipExports> {
-  return (await instantiate(await compiledChipModule(), {})) as ChipExports;
+  return (await instantiate(await compiledChipModule(), { env: {} })) as ChipExports;
 }
