@@ -17,7 +17,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   private chunk = new Float32Array(CHUNK);
   private filled = 0;
 
-  process(inputs: Float32Array[][]): boolean {
+  override process(inputs: Float32Array[][]): boolean {
     const channels = inputs[0];
     if (!channels || channels.length === 0) return true;
     const n = channels[0]!.length;

@@ -115,7 +115,7 @@ class ChunkQueue implements AsyncIterable<Float32Array> {
   }
   [Symbol.asyncIterator](): AsyncIterator<Float32Array> {
     return {
-      next: () => {
+      next: (): Promise<IteratorResult<Float32Array>> => {
         const x = this.items.shift();
         if (x) return Promise.resolve({ value: x, done: false });
         if (this.closed) return Promise.resolve({ value: undefined, done: true });
