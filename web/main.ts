@@ -205,7 +205,8 @@ function mediaMessage(e: unknown, what: 'microphone' | 'camera'): string {
 }
 
 function insecureMessage(what: string): string | null {
-  if (window.isSecureContext && navigator.mediaDevices?.getUserMedia) return null;
+  // Outside a secure context navigator.mediaDevices is undefined, whatever the types say.
+  if (window.isSecureContext && typeof navigator.mediaDevices?.getUserMedia === 'function') return null;
   return `The browser allows the ${what} only on a secure page: open it as http://127.0.0.1:<port>/ or http://localhost:<port>/ (as "aon-cim serve" prints), not by the machine's network address.`;
 }
 
