@@ -18,10 +18,12 @@
 //                    deriveSeed(seed, rectangle origin, PURPOSE_PROGRAM) so two rectangles given the
 //                    same seed still get independent noise.
 //   crossbarRead:    per cell of every tile, 2 normals: G+ read noise, G− read noise; stream seeded with
-//                    deriveSeed(seed, 0, PURPOSE_READ).
+//                    deriveSeed(seed, 0, PURPOSE_READ). A cell no rectangle was programmed into reads 0
+//                    whatever its draws (G_P = 0), so crossbarRead only advances the stream past it;
+//                    crossbarReadGolden computes every cell, and tests check the two agree bit for bit.
 // The ideal preset draws nothing (no draw could change a value).
 
-import { rngSeed, gaussPair, gaussA, gaussB, deriveSeed } from './rng';
+import { rngSeed, rngSkip, gaussPair, gaussA, gaussB, deriveSeed } from './rng';
 import {
   G_MAX_US,
   DeviceModel,
@@ -60,6 +62,7 @@ let outScale = new StaticArray<f32>(0); // (G+ − G−)·outScale is the cell's
 let snapshotFloat = new StaticArray<f32>(0); // current effective G+ − G−, / g_max, before quantization
 let snapshot = new StaticArray<i16>(0); // the same in fixed point: what the MVM reads
 let scratch = new StaticArray<f32>(0);
+let programmed = new StaticArray<u8>(0); // 1 where a rectangle was programmed (crossbarRead skips the rest)
 
 /** Allocate an empty chip of `tiles` crossbars, each rows × cols (the only place the crossbar allocates). */
 export function crossbarInit(tiles: i32, rows: i32, cols: i32): void {
@@ -79,6 +82,7 @@ export function crossbarInit(tiles: i32, rows: i32, cols: i32): void {
   snapshotFloat = new StaticArray<f32>(n);
   snapshot = new StaticArray<i16>(n);
   scratch = new StaticArray<f32>(rows * cols);
+  programmed = new StaticArray<u8>(n);
 }
 
 /** 0 = ideal, 1 = paper, 2 = aihwkit. Applies to later programming and reads. */
@@ -149,6 +153,7 @@ export function crossbarProgram(tile: i32, row: i32, col: i32, rows: i32, cols: 
       unchecked((qPos[i] = <f32>readQ(m.qFromProgrammed ? gPp : gTp)));
       unchecked((qNeg[i] = <f32>readQ(m.qFromProgrammed ? gPn : gTn)));
       unchecked((outScale[i] = 1));
+      unchecked((programmed[i] = 1));
       maxAbsUs = max<f64>(maxAbsUs, abs<f64>(gPp - gPn));
     }
   }
@@ -190,8 +195,40 @@ function remapRect(m: DeviceModel, tile: i32, row: i32, col: i32, rows: i32, col
   }
 }
 
-/** Take the snapshot of effective conductances of every cell at t seconds after programming, read noise from `seed`. */
+/**
+ * Take the snapshot of effective conductances of every cell at t seconds after programming, read noise
+ * from `seed`. Cells never programmed stay 0 (what reading them gives: G_P = 0); their draws are
+ * skipped, not computed, so every programmed cell gets the normals crossbarReadGolden gives it.
+ */
 export function crossbarRead(tSeconds: f64, seed: u64): void {
+  const m = deviceModel(preset);
+  const draw = !m.noiseFree;
+  const driftLog = driftLogTime(m, tSeconds);
+  const root = readNoiseRoot(m, tSeconds);
+  rngSeed(deriveSeed(seed, 0, PURPOSE_READ));
+  const n = targets.length;
+  let skipped = 0; // draws owed to cells passed over, paid before the next programmed cell
+  for (let i = 0; i < n; i++) {
+    if (!unchecked(programmed[i])) {
+      skipped += 2;
+      continue;
+    }
+    let zP: f64 = 0, zN: f64 = 0;
+    if (draw) {
+      if (skipped > 0) {
+        rngSkip(skipped);
+        skipped = 0;
+      }
+      gaussPair();
+      zP = gaussA;
+      zN = gaussB;
+    }
+    readCell(i, driftLog, root, zP, zN);
+  }
+}
+
+/** The reference snapshot: every cell computed, programmed or not (tests check crossbarRead against it). */
+export function crossbarReadGolden(tSeconds: f64, seed: u64): void {
   const m = deviceModel(preset);
   const draw = !m.noiseFree;
   const driftLog = driftLogTime(m, tSeconds);
@@ -205,12 +242,18 @@ export function crossbarRead(tSeconds: f64, seed: u64): void {
       zP = gaussA;
       zN = gaussB;
     }
-    const gP = readUs(<f64>unchecked(gPos[i]) * G_MAX_US, <f64>unchecked(nuPos[i]), driftLog, <f64>unchecked(qPos[i]), root, zP);
-    const gN = readUs(<f64>unchecked(gNeg[i]) * G_MAX_US, <f64>unchecked(nuNeg[i]), driftLog, <f64>unchecked(qNeg[i]), root, zN);
-    const d = ((gP - gN) / G_MAX_US) * <f64>unchecked(outScale[i]);
-    unchecked((snapshotFloat[i] = <f32>d));
-    unchecked((snapshot[i] = quantize(d)));
+    readCell(i, driftLog, root, zP, zN);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function readCell(i: i32, driftLog: f64, root: f64, zP: f64, zN: f64): void {
+  const gP = readUs(<f64>unchecked(gPos[i]) * G_MAX_US, <f64>unchecked(nuPos[i]), driftLog, <f64>unchecked(qPos[i]), root, zP);
+  const gN = readUs(<f64>unchecked(gNeg[i]) * G_MAX_US, <f64>unchecked(nuNeg[i]), driftLog, <f64>unchecked(qNeg[i]), root, zN);
+  const d = ((gP - gN) / G_MAX_US) * <f64>unchecked(outScale[i]);
+  unchecked((snapshotFloat[i] = <f32>d));
+  unchecked((snapshot[i] = quantize(d)));
 }
 
 /** Pointer to tile `tile`'s snapshot: int16 [rows × cols] row-major. */

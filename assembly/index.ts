@@ -5,6 +5,7 @@ export {
   targetsBuffer,
   crossbarProgram,
   crossbarRead,
+  crossbarReadGolden,
   conductancePtr,
   rectAbsSumRead,
   rectAbsSumProgrammed,
