@@ -222,32 +222,34 @@ async function startMic(): Promise<void> {
     return;
   }
   document.body.dataset['kwsState'] = 'starting';
+  // The audio graph first, then the microphone: no audio is lost while the worklet loads.
+  const ctx = new AudioContext();
+  let node: AudioWorkletNode;
+  try {
+    await ctx.audioWorklet.addModule(new URL('capture-worklet.js', import.meta.url));
+    node = new AudioWorkletNode(ctx, 'aon-cim-capture', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: 'explicit' });
+  } catch (e) {
+    void ctx.close();
+    showMessage('kws', `Cannot process audio in this browser: ${(e as Error).message}`);
+    document.body.dataset['kwsState'] = 'error';
+    return;
+  }
+  node.port.onmessage = (ev: MessageEvent<{ samples: Float32Array; sampleRate: number }>) =>
+    send('kws', { type: 'audio', samples: ev.data.samples, sampleRate: ev.data.sampleRate }, [ev.data.samples.buffer]);
   let stream: MediaStream;
   try {
     // The raw signal: no echo cancellation, noise suppression or automatic gain (the chip's front end has its own gain).
     stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: 1 } });
   } catch (e) {
+    void ctx.close();
     showMessage('kws', mediaMessage(e, 'microphone'));
     document.body.dataset['kwsState'] = 'error';
     return;
   }
-  const ctx = new AudioContext();
-  try {
-    await ctx.audioWorklet.addModule(new URL('capture-worklet.js', import.meta.url));
-    const node = new AudioWorkletNode(ctx, 'aon-cim-capture', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: 'explicit' });
-    node.port.onmessage = (ev: MessageEvent<{ samples: Float32Array; sampleRate: number }>) =>
-      send('kws', { type: 'audio', samples: ev.data.samples, sampleRate: ev.data.sampleRate }, [ev.data.samples.buffer]);
-    const mute = ctx.createGain();
-    mute.gain.value = 0;
-    ctx.createMediaStreamSource(stream).connect(node).connect(mute).connect(ctx.destination);
-    await ctx.resume();
-  } catch (e) {
-    stream.getTracks().forEach((t) => t.stop());
-    void ctx.close();
-    showMessage('kws', `Cannot process the microphone's audio: ${(e as Error).message}`);
-    document.body.dataset['kwsState'] = 'error';
-    return;
-  }
+  const mute = ctx.createGain();
+  mute.gain.value = 0;
+  ctx.createMediaStreamSource(stream).connect(node).connect(mute).connect(ctx.destination);
+  await ctx.resume().catch(() => {});
   mic = { stream, ctx };
   if (ctx.state !== 'running') showMessage('kws', 'The browser holds the audio until you click on the page.');
   document.addEventListener('click', () => void ctx.resume().then(() => ctx.state === 'running' && showMessage('kws', null)), { once: true });
