@@ -7,7 +7,10 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { getGraph } from '../../models/graphs/index.js';
 import type { Bits } from '../chip/program.js';
 import { UserError } from '../errors.js';
-import { runEval, type EvalReport } from '../eval/evaluate.js';
+import type { GdcSetting } from '../chip/chip.js';
+import { runEval, runEvalShard, type EvalReport } from '../eval/evaluate.js';
+import type { PartialFile } from '../eval/partial.js';
+import { parseShard } from '../eval/shard.js';
 import { accuracySvg } from '../plots/accuracy-svg.js';
 import type { RegisterCommand } from './command.js';
 import { noteWriter, type Io } from './io.js';
@@ -23,18 +26,29 @@ interface EvalFlags extends SweepFlags {
   svg?: string;
 }
 
-/** Checks the flags, runs the sweep with a progress bar on a terminal. */
-async function evalCommand(f: EvalFlags, io: Io): Promise<EvalReport> {
+/** Checks the flags, runs the sweep (or one shard of it) with a progress bar on a terminal. */
+async function evalCommand(f: EvalFlags, io: Io): Promise<EvalReport | PartialFile> {
   if (f.model && f.model.length > 1 && f.bits?.length !== f.model.length) {
     throw new UserError(`--model lists ${f.model.length} images: give --bits with one bit width per image, in the same order (e.g. --bits 8,6,4)`);
   }
+  const shard = f.shard === undefined ? undefined : parseShard(f.shard);
+  if (shard && f.svg !== undefined) throw new UserError('--svg draws the whole sweep: give it to aon-cim merge, not to a --shard run');
   if (f.svg !== undefined) checkOutputPath(f.svg, '--svg');
   const bar = progressBar(io, 'eval');
+  const o = { ...f, timesS: f.times, examples: exampleChoice(f) };
+  const hooks = { onNote: noteWriter(io), onProgress: (d: number, t: number) => bar.update(d, t) };
   try {
-    return await runEval({ ...f, timesS: f.times, examples: exampleChoice(f) }, { onNote: noteWriter(io), onProgress: (d, t) => bar.update(d, t) });
+    return shard ? await runEvalShard(o, shard, hooks) : await runEval(o, hooks);
   } finally {
     bar.stop();
   }
+}
+
+/** Figure 7 as SVG (the eval command's --svg, and merge's for eval shards). */
+export function evalSvg(r: EvalReport, preset: string, gdc: GdcSetting): string {
+  const perImage = new Set(r.results.map((p) => p.model)).size > 1;
+  // One image: one float line. One image per bit width: each band gets its own image's line.
+  return accuracySvg({ title: `${getGraph(r.task).title} on the emulated chip (${preset}${gdc === 'analog' ? ', analog GDC' : gdc ? ', GDC' : ''})`, baseline: perImage ? null : r.baseline, points: r.results });
 }
 
 const pct = (a: number) => (a * 100).toFixed(1);
@@ -93,11 +107,8 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--svg <file>', 'write Figure 7 (accuracy vs log time) as SVG')
     .action(async (o: EvalFlags) => {
       const r = await evalCommand(o, io);
-      if (o.svg) {
-        const perImage = new Set(r.results.map((p) => p.model)).size > 1;
-        // One image: one float line. One image per bit width: each band gets its own image's line.
-        writeOutput(o.svg, accuracySvg({ title: `${getGraph(o.task).title} on the emulated chip (${o.preset}${o.gdc === 'analog' ? ', analog GDC' : o.gdc ? ', GDC' : ''})`, baseline: perImage ? null : r.baseline, points: r.results }));
-      }
+      if ('format' in r) return io.out(`${JSON.stringify(r)}\n`); // a shard: its partial result, for merge
+      if (o.svg) writeOutput(o.svg, evalSvg(r, o.preset, o.gdc));
       io.out(o.json ? `${JSON.stringify(evalJson(r))}\n` : formatEvalTable(r));
     });
 };

@@ -11,6 +11,7 @@ import { ExitStatus, processIo, type Io } from './io.js';
 const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./eval.js'),
   () => import('./ablation.js'),
+  () => import('./merge.js'),
   () => import('./train.js'),
   () => import('./device.js'),
   () => import('./export-onnx.js'),

@@ -8,6 +8,7 @@ import type { GdcSetting } from '../chip/chip.js';
 import type { Preset } from '../chip/program.js';
 import { UserError } from '../errors.js';
 import type { ExampleChoice } from '../eval/training-split.js';
+import { SHARD_ENV_HELP } from '../eval/shard.js';
 import { GDC_MODE_HELP, parseGdcMode } from './chip-flags.js';
 import { parseNonNegInt, parsePositiveInt, parsePreset } from './options.js';
 
@@ -24,6 +25,8 @@ export interface SweepFlags {
   limit?: number;
   threads?: number;
   json?: boolean;
+  /** --shard K/N as given (parsed with the environment by parseShard when the command runs). */
+  shard?: string;
 }
 
 export function parseTask(v: string): Task {
@@ -44,7 +47,8 @@ export function addSweepFlags(cmd: Command): Command {
     .addOption(new Option('--all', 'score every example, including those the image was trained on').conflicts('heldOut'))
     .option('--limit <n>', 'evaluate a seeded sample of n examples', parsePositiveInt)
     .option('--threads <n>', 'worker threads (default: one per core)', parseNonNegInt)
-    .option('--json', 'machine-readable output');
+    .option('--json', 'machine-readable output')
+    .option('--shard <K/N>', SHARD_ENV_HELP);
 }
 
 /** --held-out / --all / neither (auto: held out when the data is the images' training set). */

@@ -18,7 +18,10 @@ import { resolveTaskDataDir } from './data-dir.js';
 import { loadDataset, type Dataset } from './dataset.js';
 import { prepareInputs, type InputSet } from './inputs.js';
 import { shuffleInPlace, validationPredicate } from './split.js';
-import { runSweep, type SweepPoint } from './sweep.js';
+import { runPartial, runSweeps, sweepResults, type PartialFile } from './partial.js';
+import type { SweepConfig } from './run.js';
+import type { Shard } from './shard.js';
+import type { SweepPoint, SweepResult } from './sweep.js';
 import { selectExamples, type ExampleChoice } from './training-split.js';
 
 /** Which examples to score: the held-out part or all (selectExamples), then a seeded sample of `limit`. */
@@ -110,45 +113,65 @@ function chooseModels(o: EvalOptions, onNote: (m: string) => void): Array<string
   return shipped;
 }
 
-export async function runEval(o: EvalOptions, hooks: EvalHooks = {}): Promise<EvalReport> {
+/** What `eval` needs besides the counts to print its result; a partial file carries it to `merge`. */
+export interface EvalHeader {
+  task: Task;
+  heldOut: boolean;
+  /** The image of each sweep (a path, or "random(seed)"), in order. */
+  sources: string[];
+  /** Device model and GDC (Figure 7's title). */
+  preset: Preset;
+  gdc: GdcSetting;
+}
+
+export interface EvalPlan {
+  header: EvalHeader;
+  cfgs: SweepConfig[];
+  inputs: InputSet;
+}
+
+/** Load the data and the images, pick the examples and bits: one sweep per image. */
+export function planEval(o: EvalOptions, onNote: (m: string) => void = () => {}): EvalPlan {
   if (o.model && o.model.length > 1 && o.bits?.length !== o.model.length) {
     throw new Error(`${o.model.length} images need one bit width each (got ${o.bits?.length ?? 0})`);
   }
-  const onNote = hooks.onNote ?? (() => {});
   const ds = loadEvalSet(o.task, o.data);
   const models = chooseModels(o, onNote);
   const images = models.map((m) => resolveImage(o.task, m, o.seed, onNote));
   const { inputs, heldOut } = evalInputs(o, ds, images.map((r) => r.image.training), onNote);
-  const parts: EvalReport[] = [];
-  for (const [i, model] of models.entries()) {
-    // Every image's sweep has the same number of steps: progress over all of them.
-    const onProgress = (d: number, t: number) => hooks.onProgress?.(i * t + d, models.length * t);
-    const bits = models.length > 1 ? [o.bits![i]!] : o.bits;
-    parts.push({ ...(await evalOneImage(o, model, images[i]!, bits, inputs, onNote, onProgress)), heldOut });
-  }
+  const timesS = [...o.timesS].sort((a, b) => a - b);
+  const cfgs = models.map((model, i): SweepConfig => {
+    const { image, source } = images[i]!;
+    const given = models.length > 1 ? [o.bits![i]!] : o.bits;
+    const bits = given ?? (image.training.bits !== null ? [image.training.bits] : ([8, 6, 4] as Bits[]));
+    if (image.training.method === 'full' && bits.some((b) => b !== image.training.bits)) {
+      onNote(`${source} was trained for ${image.training.bits}-bit converters; evaluating it at ${bits.join(',')} bits`);
+    }
+    const imageBytes = model ? new Uint8Array(readFileSync(model)) : writeWeightImage(image);
+    return { network: o.task, imageBytes, preset: o.preset, gdc: o.gdc, seed: o.seed, timesS, bits };
+  });
+  return { header: { task: o.task, heldOut, sources: images.map((r) => r.source), preset: o.preset, gdc: o.gdc }, cfgs, inputs };
+}
+
+/** The report of complete sweep results, one per image (a whole run and a merge of shards alike). */
+export function evalReportOf(header: EvalHeader, items: number, results: readonly SweepResult[]): EvalReport {
+  const parts = results.map((r, i): EvalReport => {
+    const source = header.sources[i]!;
+    const points = r.results.map((p: SweepPoint) => ({ ...p, model: source, baseline: r.baseline }));
+    return { task: header.task, model: source, items, heldOut: header.heldOut, baseline: r.baseline, results: points };
+  });
   if (parts.length === 1) return parts[0]!;
   return { ...parts[0]!, model: parts.map((p) => p.model).join(','), results: parts.flatMap((p) => p.results) };
 }
 
-async function evalOneImage(
-  o: EvalOptions,
-  model: string | undefined,
-  { image, source }: ReturnType<typeof resolveImage>,
-  bitsGiven: Bits[] | undefined,
-  inputs: InputSet,
-  onNote: (m: string) => void,
-  onProgress: (done: number, total: number) => void,
-): Promise<EvalReport> {
-  const bits = bitsGiven ?? (image.training.bits !== null ? [image.training.bits] : ([8, 6, 4] as Bits[]));
-  if (image.training.method === 'full' && bits.some((b) => b !== image.training.bits)) {
-    onNote(`${source} was trained for ${image.training.bits}-bit converters; evaluating it at ${bits.join(',')} bits`);
-  }
-  const timesS = [...o.timesS].sort((a, b) => a - b);
-  const r = await runSweep(
-    { network: o.task, imageBytes: model ? new Uint8Array(readFileSync(model)) : writeWeightImage(image), preset: o.preset, gdc: o.gdc, seed: o.seed, timesS, bits },
-    inputs,
-    { runs: o.runs, threads: o.threads, onProgress },
-  );
-  const results = r.results.map((p: SweepPoint) => ({ ...p, model: source, baseline: r.baseline }));
-  return { task: o.task, model: source, items: inputs.count, heldOut: false, baseline: r.baseline, results };
+export async function runEval(o: EvalOptions, hooks: EvalHooks = {}): Promise<EvalReport> {
+  const { header, cfgs, inputs } = planEval(o, hooks.onNote);
+  const counts = await runSweeps(cfgs, inputs, { runs: o.runs, threads: o.threads, onProgress: hooks.onProgress });
+  return evalReportOf(header, inputs.count, sweepResults(cfgs, o.runs, inputs.count, counts));
+}
+
+/** Shard `shard` of the sweep `runEval` would run, as a partial file for `aon-cim merge`. */
+export async function runEvalShard(o: EvalOptions, shard: Shard, hooks: EvalHooks = {}): Promise<PartialFile<EvalHeader>> {
+  const { header, cfgs, inputs } = planEval(o, hooks.onNote);
+  return runPartial('eval', header, cfgs, inputs, { runs: o.runs, threads: o.threads, shard, onProgress: hooks.onProgress });
 }

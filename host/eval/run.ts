@@ -2,7 +2,9 @@
  * One run of a drift sweep: a freshly programmed chip (its own programming noise and ν, from the run
  * index), read at each time in order — the same chip drifting — and the whole set classified at each
  * bit width on each snapshot. Pure in (config, run): seeds come from (seed, run, purpose), never from
- * which worker runs it, so results do not depend on the number of cores.
+ * which worker runs it, so results do not depend on the number of cores. The snapshot at time index i
+ * is the chip's (i+1)-th (Chip.drift(t, i + 1)), so a shard that evaluates only some (time, bits)
+ * cells of the run gets exactly the numbers the whole run gets there.
  */
 import type { NetworkName } from '../../models/graphs/types.js';
 import { readWeightImage } from '../../models/image/format.js';
@@ -27,8 +29,16 @@ export interface SweepConfig {
 
 export interface RunResult {
   run: number;
-  /** accuracy[timeIndex][bitsIndex] in [0, 1]. */
+  /** accuracy[timeIndex][bitsIndex] in [0, 1] (NaN where the cell was not evaluated). */
   accuracy: number[][];
+  /** Examples classified right, correct[timeIndex][bitsIndex] (−1 where the cell was not evaluated). */
+  correct: number[][];
+}
+
+/** A (time index, bits index) cell of one run. */
+export interface RunCell {
+  time: number;
+  bits: number;
 }
 
 function argmax(v: Float32Array): number {
@@ -37,29 +47,38 @@ function argmax(v: Float32Array): number {
   return best;
 }
 
-export async function evaluateRun(cfg: SweepConfig, run: number, x: Float32Array, y: Int32Array, onStep: () => void = () => {}): Promise<RunResult> {
+/** Run `run` of the sweep on the given cells (default: every time and bits of `cfg`). */
+export async function evaluateRun(
+  cfg: SweepConfig,
+  run: number,
+  x: Float32Array,
+  y: Int32Array,
+  onStep: () => void = () => {},
+  cells?: readonly RunCell[],
+): Promise<RunResult> {
+  const wanted = (ti: number, bi: number) => !cells || cells.some((c) => c.time === ti && c.bits === bi);
   const image = readWeightImage(cfg.imageBytes, cfg.network);
   const { chip } = await deploy(cfg.network, image, { preset: cfg.preset, bits: cfg.bits[0]!, seed: cfg.seed, run, gdc: cfg.gdc });
   const n = y.length;
   const size = x.length / n;
   const logits = new Float32Array(chip.outputLength);
-  const accuracy: number[][] = [];
-  for (const t of cfg.timesS) {
-    chip.drift(t);
-    const row: number[] = [];
-    for (const b of cfg.bits) {
+  const correct = cfg.timesS.map(() => cfg.bits.map(() => -1));
+  cfg.timesS.forEach((t, ti) => {
+    if (!cfg.bits.some((_, bi) => wanted(ti, bi))) return;
+    chip.drift(t, ti + 1); // snapshot 0 is the one at programming
+    cfg.bits.forEach((b, bi) => {
+      if (!wanted(ti, bi)) return;
       chip.setBits(b);
-      let correct = 0;
+      let right = 0;
       for (let k = 0; k < n; k++) {
         chip.inferInto(x.subarray(k * size, (k + 1) * size), logits);
-        if (argmax(logits) === y[k]) correct++;
+        if (argmax(logits) === y[k]) right++;
       }
-      row.push(correct / n);
+      correct[ti]![bi] = right;
       onStep();
-    }
-    accuracy.push(row);
-  }
-  return { run, accuracy };
+    });
+  });
+  return { run, correct, accuracy: correct.map((row) => row.map((c) => (c < 0 ? NaN : c / n))) };
 }
 
 /** Correct float predictions (the digital baseline) on examples [from, to). */

@@ -3,12 +3,12 @@
  * (a run, or a slice of the float baseline), and posts results and progress back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { evaluateRun, floatCorrect, type SweepConfig } from './run.js';
+import { evaluateRun, floatCorrect, type RunCell, type SweepConfig } from './run.js';
 
-export type WorkerJob = { kind: 'run'; run: number } | { kind: 'float'; from: number; to: number };
+export type WorkerJob = { kind: 'run'; run: number; cells?: RunCell[] } | { kind: 'float'; from: number; to: number };
 export type WorkerMessage =
   | { kind: 'step' }
-  | { kind: 'run'; run: number; accuracy: number[][] }
+  | { kind: 'run'; run: number; correct: number[][] }
   | { kind: 'float'; correct: number; count: number }
   | { kind: 'error'; message: string; user: boolean };
 
@@ -25,8 +25,8 @@ if (parentPort) {
     void (async () => {
       try {
         if (job.kind === 'run') {
-          const r = await evaluateRun(cfg, job.run, x, y, () => port.postMessage({ kind: 'step' } satisfies WorkerMessage));
-          port.postMessage({ kind: 'run', run: r.run, accuracy: r.accuracy } satisfies WorkerMessage);
+          const r = await evaluateRun(cfg, job.run, x, y, () => port.postMessage({ kind: 'step' } satisfies WorkerMessage), job.cells);
+          port.postMessage({ kind: 'run', run: r.run, correct: r.correct } satisfies WorkerMessage);
         } else {
           port.postMessage({ kind: 'float', correct: floatCorrect(cfg, x, y, job.from, job.to), count: job.to - job.from } satisfies WorkerMessage);
         }
