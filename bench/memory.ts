@@ -6,16 +6,17 @@
  * so nothing grows with the stream length but what the runtime itself keeps.
  * RSS and heap are sampled every 10 s of audio; printed: the peak RSS up to 1, 10 and 60 min of audio,
  * heap used at those points, and the process's maxRSS (getrusage).
- * Run: npm run tsbuild && node dist/bench/memory.js [minutes of audio, default 60] [sample every N min]
+ * Run: npm run tsbuild && node dist/bench/memory.js [minutes of audio, default 60] [sample every N min] [reused|fresh]
  * (with node --expose-gc it also prints the heap still live after a full GC at each sample).
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadWav16k } from '../host/audio/load-clip.js';
-import { DEFAULT_HOP_SAMPLES, StreamFeatures } from '../host/audio/stream-features.js';
+import { DEFAULT_HOP_SAMPLES, StreamFeatures, type FeatureWindow } from '../host/audio/stream-features.js';
 import { UserError } from '../host/errors.js';
 import { loadDataset } from '../host/eval/dataset.js';
 import { createKwsChipClassifier } from '../host/kws/chip-classifier.js';
+import { KwsWindowScorer } from '../host/kws/window-scorer.js';
 import { sharedDataDir } from '../host/paths.js';
 
 const SAMPLE_RATE = 16_000;
@@ -79,30 +80,39 @@ function* audioChunks(totalS: number): Generator<Float32Array> {
   }
 }
 
-export async function measureStreamMemory(minutes: number, marksMin: number[] = [1, 10, 60]): Promise<MemoryResult> {
+/**
+ * `path`: 'reused' (default) — the allocation-free path: StreamFeatures.pushEach (one MFCC buffer) and
+ * KwsWindowScorer (logits, scores, counters and energy totals reused); 'fresh' — push() and classify(),
+ * which allocate every window's MFCC, logits, scores, counters and energy report (the path measured
+ * before 2026-12, kept to compare).
+ */
+export async function measureStreamMemory(minutes: number, marksMin: number[] = [1, 10, 60], path: 'reused' | 'fresh' = 'reused'): Promise<MemoryResult> {
   const classifier = await createKwsChipClassifier({ driftS: 86_400, preset: 'paper', seed: 0, gdc: true, bits: 8 });
+  const scorer = new KwsWindowScorer(classifier.deployment.chip);
   const features = new StreamFeatures({ hopSamples: DEFAULT_HOP_SAMPLES });
   const samples: MemorySample[] = [];
   let peakRss = 0;
   let windows = 0;
   let detections = 0;
   const marks = marksMin.filter((m) => m <= minutes);
-  const t0 = performance.now();
-  for (const chunk of audioChunks(minutes * 60)) {
-    for (const w of features.push(chunk)) {
-      const { scores } = classifier.classify(w.mfcc);
-      if (scores[2]! > 0.5) detections++; // keeps the result live
-      windows++;
-      if (windows % 100 === 0) {
-        const m = process.memoryUsage();
-        peakRss = Math.max(peakRss, m.rss);
-        const audioMin = w.endS / 60;
-        if (marks.length > 0 && audioMin >= marks[0]!) {
-          marks.shift();
-          samples.push(sampleOf(audioMin, peakRss, m));
-        }
+  const onWindow = (w: FeatureWindow) => {
+    const scores = path === 'reused' ? scorer.score(w.mfcc).scores : classifier.classify(w.mfcc).scores;
+    if (scores[2]! > 0.5) detections++; // keeps the result live
+    windows++;
+    if (windows % 100 === 0) {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      const audioMin = w.endS / 60;
+      if (marks.length > 0 && audioMin >= marks[0]!) {
+        marks.shift();
+        samples.push(sampleOf(audioMin, peakRss, m));
       }
     }
+  };
+  const t0 = performance.now();
+  for (const chunk of audioChunks(minutes * 60)) {
+    if (path === 'reused') features.pushEach(chunk, onWindow);
+    else for (const w of features.push(chunk)) onWindow(w);
   }
   const wallS = (performance.now() - t0) / 1000;
   const m = process.memoryUsage();
@@ -117,9 +127,10 @@ async function main(): Promise<void> {
   if (!(Number.isInteger(minutes) && minutes > 0)) throw new UserError(`minutes of audio must be a positive integer (got ${process.argv[2]})`);
   const every = Number(process.argv[3] ?? 0);
   if (!(Number.isInteger(every) && every >= 0)) throw new UserError(`sample interval must be a whole number of minutes ≥ 0 (got ${process.argv[3]})`);
-  const marks = every > 0 ? Array.from({ length: Math.floor(minutes / every) }, (_, k) => (k + 1) * every) : [1, 10, 60];
-  const r = await measureStreamMemory(minutes, marks);
-  console.log(`KWS chip classifier over ${minutes} min of audio at 100 ms hop (${r.windows} windows), one thread, Node ${process.version}:`);
+  const path = process.argv[4] === 'fresh' ? 'fresh' : 'reused';
+  const marks = [1, ...(every > 0 ? Array.from({ length: Math.floor(minutes / every) }, (_, k) => (k + 1) * every) : [10, 60])].filter((m, i, a) => a.indexOf(m) === i);
+  const r = await measureStreamMemory(minutes, marks, path);
+  console.log(`KWS chip classifier over ${minutes} min of audio at 100 ms hop (${r.windows} windows, ${path === 'reused' ? 'allocation-free path: pushEach + KwsWindowScorer' : 'allocating path: push + classify'}), one thread, Node ${process.version}, ${process.execArgv.join(' ') || 'default flags'}:`);
   for (const s of r.samples) {
     console.log(
       `  at ${s.audioMin.toFixed(1).padStart(5)} min of audio: peak RSS ${s.peakRssMb.toFixed(1)} MB (now ${s.rssMb.toFixed(1)}), ` +
@@ -127,9 +138,12 @@ async function main(): Promise<void> {
         `${s.heapLiveMb === null ? '' : ` (live after GC ${s.heapLiveMb.toFixed(1)})`}, external ${s.externalMb.toFixed(1)} MB`,
     );
   }
-  const first = r.samples.find((s) => s.audioMin >= 10);
+  const first = r.samples.find((s) => s.audioMin >= 1);
   const last = r.samples[r.samples.length - 1];
-  if (first && last && last !== first) console.log(`  peak RSS growth 10 → ${last.audioMin.toFixed(0)} min: ${(last.peakRssMb - first.peakRssMb).toFixed(1)} MB`);
+  if (first && last && last !== first) {
+    const growth = last.peakRssMb - first.peakRssMb;
+    console.log(`  peak RSS growth ${first.audioMin.toFixed(0)} → ${last.audioMin.toFixed(0)} min: ${growth.toFixed(1)} MB (target: flat within 5 MB after the first minute: ${growth <= 5 ? 'met' : 'NOT met'})`);
+  }
   console.log(`  process maxRSS ${r.maxRssMb.toFixed(1)} MB; stream loop ${r.wallS.toFixed(1)} s wall → ${((minutes * 60) / r.wallS).toFixed(0)}× real time (front end + chip + softmax + energy, no detector)`);
 }
 

@@ -32,7 +32,7 @@ export interface FeatureWindow {
   readonly endSample: number;
   /** endSample / 16000. */
   readonly endS: number;
-  /** 49×10, frame-major; a fresh array per window. */
+  /** 49×10, frame-major; a fresh array per window from push(), the stream's one buffer in pushEach(). */
   readonly mfcc: Float32Array;
   /** The window's maximum sample (its gain is 1/max; see gain.ts). */
   readonly maxSample: number;
@@ -60,6 +60,8 @@ export class StreamFeatures {
   private readonly ring = new Float32Array(RING);
   private readonly blockMax = new Float64Array(BLOCK_RING);
   private readonly mel = new Float64Array(FRAME_RING * NUM_MEL_BINS);
+  /** One view per ring slot, made once (a subarray per frame would be garbage on every hop). */
+  private readonly melSlots = Array.from({ length: FRAME_RING }, (_, i) => this.mel.subarray(i * NUM_MEL_BINS, (i + 1) * NUM_MEL_BINS));
   private readonly frame = new Float32Array(FRAME_LENGTH);
   /** Internal sample index; the stream's sample 0 is at `lead`. */
   private t: number;
@@ -95,6 +97,16 @@ export class StreamFeatures {
   /** Append samples; returns the windows completed by them (possibly none), oldest first. */
   push(samples: Float32Array): FeatureWindow[] {
     const out: FeatureWindow[] = [];
+    this.pushEach(samples, (w) => out.push({ ...w, mfcc: w.mfcc.slice() }));
+    return out;
+  }
+
+  /**
+   * Append samples and call `onWindow` for each window they complete, oldest first — allocation-free:
+   * the window object and its `mfcc` are this stream's own, overwritten by the next window (copy what
+   * must outlive the call). What a long stream uses so its memory stays flat.
+   */
+  pushEach(samples: Float32Array, onWindow: (w: FeatureWindow) => void): void {
     const ring = this.ring;
     for (let i = 0; i < samples.length; i++) {
       const v = samples[i]!;
@@ -105,11 +117,12 @@ export class StreamFeatures {
         this.blockMax[(this.t / FRAME_STEP - 1) % BLOCK_RING] = this.runningMax;
         this.runningMax = -Infinity;
         const real = this.t - this.lead;
-        if (real > 0 && real % this.hopSamples === 0 && this.t >= CLIP_SAMPLES) out.push(this.window());
+        if (real > 0 && real % this.hopSamples === 0 && this.t >= CLIP_SAMPLES) onWindow(this.window());
       }
     }
-    return out;
   }
+
+  private readonly current = { endSample: 0, endS: 0, mfcc: new Float32Array(MFCC_SIZE), maxSample: 0 };
 
   private window(): FeatureWindow {
     const T = this.t;
@@ -118,19 +131,21 @@ export class StreamFeatures {
     for (let f = Math.max(this.nextFrame, firstFrame); f <= lastFrame; f++) {
       const start = f * FRAME_STEP;
       for (let n = 0; n < FRAME_LENGTH; n++) this.frame[n] = this.ring[(start + n) & RING_MASK]!;
-      this.frameMel.compute(this.frame, 0, this.mel.subarray((f % FRAME_RING) * NUM_MEL_BINS, (f % FRAME_RING + 1) * NUM_MEL_BINS));
+      this.frameMel.compute(this.frame, 0, this.melSlots[f % FRAME_RING]!);
     }
     this.nextFrame = lastFrame + 1;
     const lastBlock = T / FRAME_STEP - 1;
     let max = -Infinity;
     for (let b = lastBlock - BLOCKS_PER_WINDOW + 1; b <= lastBlock; b++) max = Math.max(max, this.blockMax[b % BLOCK_RING]!);
     const gain = gainFromMax(max);
-    const mfcc = new Float32Array(MFCC_SIZE);
+    const w = this.current;
     for (let j = 0; j < NUM_FRAMES; j++) {
-      this.post.frame(this.mel, gain, mfcc, j * NUM_MFCC, ((firstFrame + j) % FRAME_RING) * NUM_MEL_BINS);
+      this.post.frame(this.mel, gain, w.mfcc, j * NUM_MFCC, ((firstFrame + j) % FRAME_RING) * NUM_MEL_BINS);
     }
-    const endSample = T - this.lead;
-    return { endSample, endS: endSample / SAMPLE_RATE, mfcc, maxSample: max };
+    w.endSample = T - this.lead;
+    w.endS = w.endSample / SAMPLE_RATE;
+    w.maxSample = max;
+    return w;
   }
 }
 

@@ -286,6 +286,24 @@ export class Chip {
     return { layers, bits: this.bitsNow };
   }
 
+  /**
+   * The counters of the last inference written into `into` (an earlier result of counters(), reused):
+   * allocation-free, for per-window energy on a long stream. Returns `into`.
+   */
+  countersInto(into: InferenceCounters): InferenceCounters {
+    const p = this.requireProgram();
+    if (!this.inferred) throw new UserError('no inference has run on this chip yet');
+    if (into.layers.length !== p.layers.length) throw new UserError(`countersInto: ${into.layers.length} layers given for ${p.layers.length}`);
+    this.views();
+    const v = this.countersView;
+    for (let l = 0; l < into.layers.length; l++) {
+      const c = into.layers[l]!;
+      for (let i = 0; i < COUNTER_NAMES.length; i++) c[COUNTER_NAMES[i]!] = v[l * L.COUNTER_FIELDS + i]!;
+    }
+    into.bits = this.bitsNow;
+    return into;
+  }
+
   /** Raw access for tests and benchmarks of the chip itself (not for applications). */
   get exports(): ChipExports {
     return this.wasm;

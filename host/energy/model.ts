@@ -89,35 +89,52 @@ export type EnergyUnknown = Exclude<keyof EnergyConstants, 'name'>;
  * the model it fits is exactly the one reports apply.
  */
 export function energyTerms(c: LayerCounters, bits: Bits, mode: PulseMode): Record<EnergyUnknown, number> {
+  return termsInto(c, bits, mode, { pRowW: 0, pAdcW: 0, eConvJ: 0, eSramByteJ: 0, eDigitalOpJ: 0, pStaticW: 0 });
+}
+
+function termsInto(c: LayerCounters, bits: Bits, mode: PulseMode, t: Record<EnergyUnknown, number>): Record<EnergyUnknown, number> {
   const tS = tCimNs(bits) * 1e-9;
   const pulses = mode === 'fullScale' ? c.dacPulsesFullScale : c.dacPulses;
-  return {
-    pRowW: pulses * unitPulseNs(bits) * 1e-9,
-    pAdcW: tS * c.activeAdcCycles,
-    eConvJ: c.adcConversions,
-    eSramByteJ: c.sramBytesRead + c.sramBytesWritten,
-    eDigitalOpJ: c.digitalOps,
-    pStaticW: tS * c.arrayCycles,
-  };
+  t.pRowW = pulses * unitPulseNs(bits) * 1e-9;
+  t.pAdcW = tS * c.activeAdcCycles;
+  t.eConvJ = c.adcConversions;
+  t.eSramByteJ = c.sramBytesRead + c.sramBytesWritten;
+  t.eDigitalOpJ = c.digitalOps;
+  t.pStaticW = tS * c.arrayCycles;
+  return t;
+}
+
+function breakdownInto(t: Record<EnergyUnknown, number>, k: EnergyConstants, b: EnergyBreakdownUj): EnergyBreakdownUj {
+  b.rows = k.pRowW * t.pRowW * J_TO_UJ;
+  b.adcs = k.pAdcW * t.pAdcW * J_TO_UJ;
+  b.conversions = k.eConvJ * t.eConvJ * J_TO_UJ;
+  b.sram = k.eSramByteJ * t.eSramByteJ * J_TO_UJ;
+  b.digital = k.eDigitalOpJ * t.eDigitalOpJ * J_TO_UJ;
+  b.static = k.pStaticW * t.pStaticW * J_TO_UJ;
+  return b;
+}
+
+/** Σ of a breakdown, in field order. */
+function breakdownSum(b: EnergyBreakdownUj): number {
+  return 0 + b.rows + b.adcs + b.conversions + b.sram + b.digital + b.static;
+}
+
+/**
+ * A layer's cycle: T_CiM(b), or longer when the datapath cannot keep up — it stretches the cycle to the
+ * clocks it needs (never at 1024×512: 128 ADCs).
+ */
+function layerLatencyUs(c: LayerCounters, bits: Bits): number {
+  const wordsPerCycle = c.arrayCycles > 0 ? c.adcConversions / c.arrayCycles : 0;
+  const cycleS = wordsPerCycle > digitalWordsPerArrayCycle(bits) ? Math.ceil(wordsPerCycle / DIGITAL_LANES) * T_DIGITAL_NS * 1e-9 : tCimNs(bits) * 1e-9;
+  return c.arrayCycles * cycleS * 1e6;
 }
 
 function layerEnergy(c: LayerCounters, bits: Bits, mode: PulseMode, k: EnergyConstants): LayerEnergy {
-  const tS = tCimNs(bits) * 1e-9;
-  const t = energyTerms(c, bits, mode);
-  const b: EnergyBreakdownUj = {
-    rows: k.pRowW * t.pRowW * J_TO_UJ,
-    adcs: k.pAdcW * t.pAdcW * J_TO_UJ,
-    conversions: k.eConvJ * t.eConvJ * J_TO_UJ,
-    sram: k.eSramByteJ * t.eSramByteJ * J_TO_UJ,
-    digital: k.eDigitalOpJ * t.eDigitalOpJ * J_TO_UJ,
-    static: k.pStaticW * t.pStaticW * J_TO_UJ,
-  };
-  const energyUj = sum(Object.values(b));
-  // A datapath that cannot keep up stretches the cycle to the clocks it needs (never at 1024×512: 128 ADCs).
+  const b = breakdownInto(energyTerms(c, bits, mode), k, { ...ZERO });
+  const energyUj = breakdownSum(b);
+  const latencyUs = layerLatencyUs(c, bits);
   const wordsPerCycle = c.arrayCycles > 0 ? c.adcConversions / c.arrayCycles : 0;
   const capacity = digitalWordsPerArrayCycle(bits);
-  const cycleS = wordsPerCycle > capacity ? Math.ceil(wordsPerCycle / DIGITAL_LANES) * T_DIGITAL_NS * 1e-9 : tS;
-  const latencyUs = c.arrayCycles * cycleS * 1e6;
   const ops = 2 * c.macs;
   return {
     name: c.name,
@@ -133,6 +150,27 @@ function layerEnergy(c: LayerCounters, bits: Bits, mode: PulseMode, k: EnergyCon
     digitalCapacityPerCycle: capacity,
     pulseFraction: c.dacPulsesFullScale > 0 ? c.dacPulses / c.dacPulsesFullScale : 0,
   };
+}
+
+const scratchTerms: Record<EnergyUnknown, number> = { pRowW: 0, pAdcW: 0, eConvJ: 0, eSramByteJ: 0, eDigitalOpJ: 0, pStaticW: 0 };
+const scratchBreakdown: EnergyBreakdownUj = { rows: 0, adcs: 0, conversions: 0, sram: 0, digital: 0, static: 0 };
+
+/**
+ * energyOf(counters, opts).total's energyUj and latencyUs, computed by the same steps without building
+ * the report: written into `out`, no allocation (per-window energy on a long stream).
+ */
+export function energyTotalsInto(counters: InferenceCounters, opts: EnergyOptions, out: { energyUj: number; latencyUs: number }): typeof out {
+  const mode = opts.mode ?? 'fullScale';
+  const k = opts.constants ?? DEFAULT_CONSTANTS;
+  let energyUj = 0;
+  let latencyUs = 0;
+  for (const c of counters.layers) {
+    energyUj += breakdownSum(breakdownInto(termsInto(c, counters.bits, mode, scratchTerms), k, scratchBreakdown));
+    latencyUs += layerLatencyUs(c, counters.bits);
+  }
+  out.energyUj = energyUj;
+  out.latencyUs = latencyUs;
+  return out;
 }
 
 function sum(xs: number[]): number {
