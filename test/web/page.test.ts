@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAudioSource } from '../../host/audio/source.js';
 import { wavDurationSeconds } from '../../host/audio/wav.js';
+import { createKwsChipClassifier } from '../../host/kws/chip-classifier.js';
+import { STREAM_DEFAULTS, streamDetections } from '../../host/kws/stream-detections.js';
 import { measure } from '../../host/energy/measure.js';
 import { energyOf } from '../../host/energy/model.js';
 import { repoPath } from '../../host/paths.js';
@@ -98,12 +101,11 @@ if (!chromium) {
       const detections = await page.locator('.detection').evaluateAll((els) =>
         els.map((e) => ({ keyword: (e as HTMLElement).dataset['keyword']!, timeS: Number((e as HTMLElement).dataset['timeS']), score: Number((e as HTMLElement).dataset['score']) })),
       );
-      // What `aon-cim kws demo/stream.wav --stream` prints: yes at 1.9 s, stop at 7.0 s, go at 9.3 s (backward, 3.7–4.7 s, fires nothing).
-      const cli = [
-        { keyword: 'yes', timeS: 1.9 },
-        { keyword: 'stop', timeS: 7.0 },
-        { keyword: 'go', timeS: 9.3 },
-      ];
+      // What `aon-cim kws demo/stream.wav --stream` prints (computed here, through the CLI's path): the demo's
+      // three keywords, yes, stop, go (about 1.9, 7.0 and 9.3 s); the "backward" clip (3.7–4.7 s) fires nothing.
+      const cliRun = await streamDetections(openAudioSource(repoPath('demo', 'stream.wav')), await createKwsChipClassifier({ driftS: 25, preset: 'paper', seed: 0, gdc: true }), STREAM_DEFAULTS, () => {}, () => {});
+      const cli = cliRun.events.map((e) => ({ keyword: e.keyword, timeS: e.timeS }));
+      expect(cli.map((c) => c.keyword)).toEqual(['yes', 'stop', 'go']);
       expect(detections.length).toBeGreaterThanOrEqual(3);
       // The file's time at the page's t = 0, from the first detection; every detection must then fall on
       // the CLI's time of its keyword in the file (± 0.4 s: the page's windows sit at another phase of the hop).
