@@ -4,7 +4,7 @@
  *
  *   - emulator inf/s, full noise model: paper preset, 8 bit, after a 1-day drift snapshot (GDC on);
  *   - onnxruntime-node float32 inf/s (intraOpNumThreads 1) on the same network exported from the same
- *     image (models/onnx/export.ts); their ratio (target ≥ 0.5);
+ *     image (models/onnx/export.ts); their ratio (target ≥ 0.7 KWS, ≥ 0.6 VWW);
  *   - the emulator's GMAC/s as a fraction of the WASM SIMD micro-benchmark peak (bench/mvm.ts), for the
  *     whole network and for its conv layers alone (each layer timed on its own via chipRunLayers);
  *   - programming + drift snapshot of a full 1024×512 array;
@@ -19,8 +19,11 @@
  *
  * Run: npm run bench   (= npm run tsbuild && node dist/bench/perf.js)
  * Options: --rounds N (100) --slice-ms MS (20) --agree N (inputs per network for the agreement check,
- * 0 to skip; default 300) --kws-image PATH --vww-image PATH (default: the shipped image, else the
- * seeded random one).
+ * 0 to skip; default 300, with --json 0) --kws-image PATH --vww-image PATH (default: the shipped image,
+ * else the seeded random one) --sweep-rounds N (rounds of bench/sweep.ts; default 3, 0 to skip)
+ * --json (`npm run bench -- --json`: one JSON object on stdout — per network emulatorInfPerSec,
+ * ortInfPerSec, ratioToOrt, simdPeakShare; for the fixed sweep of bench/sweep.ts evalInfPerSec on 2
+ * workers, workerRatio and evalOverheadShare; the text report goes to stderr).
  */
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -39,6 +42,8 @@ import { exportOnnx, hwcToChw, ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../mode
 import { clippedFloatForward } from './clipped-forward.js';
 import { fullArrayProgram, peakMacsPerCall, peakWasm } from './mvm.js';
 import { interleaved } from './timing.js';
+import { formatSweepBench, measureSweep, type SweepBench } from './sweep.js';
+import { loadavg } from 'node:os';
 
 const NETWORKS = ['kws', 'vww'] as const;
 const DRIFT_S = 86_400;
@@ -55,6 +60,30 @@ export interface PerfOptions {
   agree: number;
   /** Weight image per network; default: the shipped one, else the seeded random image (deploy.ts). */
   images: Partial<Record<NetworkName, string>>;
+  /** Rounds of the sweep benchmark (0: skip). */
+  sweepRounds: number;
+  json: boolean;
+}
+
+/** `--json`: the figures issue 14 targets, measured interleaved in this one process. */
+export interface PerfJson {
+  node: string;
+  ort: string;
+  rounds: number;
+  sliceMs: number;
+  loadAverage1m: number;
+  simdPeakGmacs: number;
+  networks: Record<NetworkName, {
+    image: string;
+    emulatorInfPerSec: number;
+    ortInfPerSec: number;
+    ratioToOrt: number;
+    simdPeakShare: number;
+    convLayersPeakShare: number;
+  }>;
+  sweep: SweepBench | null;
+  fullArray: { programMs: number; snapshotMs: number };
+  targets: Record<string, number>;
 }
 
 interface Timed {
@@ -193,8 +222,10 @@ async function agreement(net: Network, count: number): Promise<string> {
 }
 
 function parseArgs(argv: string[]): PerfOptions {
-  const o: PerfOptions = { rounds: 100, sliceMs: 20, agree: 300, images: {} };
-  const numeric: Record<string, 'rounds' | 'sliceMs' | 'agree'> = { '--rounds': 'rounds', '--slice-ms': 'sliceMs', '--agree': 'agree' };
+  const json = argv.includes('--json');
+  argv = argv.filter((a) => a !== '--json');
+  const o: PerfOptions = { rounds: 100, sliceMs: 20, agree: json ? 0 : 300, images: {}, sweepRounds: 3, json };
+  const numeric: Record<string, 'rounds' | 'sliceMs' | 'agree' | 'sweepRounds'> = { '--rounds': 'rounds', '--slice-ms': 'sliceMs', '--agree': 'agree', '--sweep-rounds': 'sweepRounds' };
   const images: Record<string, NetworkName> = { '--kws-image': 'kws', '--vww-image': 'vww' };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i]!;
@@ -206,21 +237,24 @@ function parseArgs(argv: string[]): PerfOptions {
       continue;
     }
     const key = numeric[flag];
-    if (key === undefined) throw new UserError(`unknown option ${flag} (--rounds N, --slice-ms MS, --agree N, --kws-image PATH, --vww-image PATH)`);
+    if (key === undefined) throw new UserError(`unknown option ${flag} (--rounds N, --slice-ms MS, --agree N, --kws-image PATH, --vww-image PATH, --sweep-rounds N, --json)`);
     const v = Number(value);
-    if (!Number.isInteger(v) || v < 0 || (key !== 'agree' && v === 0)) throw new UserError(`${flag} needs a positive integer (got ${value})`);
+    if (!Number.isInteger(v) || v < 0 || (key !== 'agree' && key !== 'sweepRounds' && v === 0)) throw new UserError(`${flag} needs a positive integer (got ${value})`);
     o[key] = v;
   }
   return o;
 }
 
-export async function runPerf(o: PerfOptions): Promise<void> {
-  console.log(`aon-cim perf: one thread, Node ${process.version}, onnxruntime-node ${ort.env.versions.node}; ` +
+export async function runPerf(o: PerfOptions): Promise<PerfJson> {
+  // With --json the report goes to stderr and stdout carries the one JSON object.
+  const say = o.json ? (line: string) => void process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
+  const out = { node: process.version, ort: ort.env.versions.node, rounds: o.rounds, sliceMs: o.sliceMs, networks: {} } as PerfJson;
+  say(`aon-cim perf: one thread, Node ${process.version}, onnxruntime-node ${ort.env.versions.node}; ` +
     `${o.rounds} interleaved rounds of ${o.sliceMs} ms slices per candidate (medians; best round in brackets)`);
   const peak = await peakWasm();
   const nets: Network[] = [];
   for (const n of NETWORKS) nets.push(await prepare(n, o.images[n]));
-  for (const n of nets) console.log(`  ${n.network}: image ${n.source}, ${(n.macs / 1e6).toFixed(2)} M MACs; emulator: paper preset, 8 bit, GDC, drift snapshot at 1 day`);
+  for (const n of nets) say(`  ${n.network}: image ${n.source}, ${(n.macs / 1e6).toFixed(2)} M MACs; emulator: paper preset, 8 bit, GDC, drift snapshot at 1 day`);
 
   const logits = nets.map((n) => new Float32Array(n.chip.outputLength));
   const cands: Timed[] = [{ name: 'peak', run: () => void peak.interleaved(PEAK_REPS) }];
@@ -234,7 +268,8 @@ export async function runPerf(o: PerfOptions): Promise<void> {
   const peakCall = peakMacsPerCall(peak.rows, PEAK_REPS) / 1e9;
   const peakGmacs = median(rates[0]!) * peakCall;
   const peakBest = best(rates[0]!) * peakCall;
-  console.log(`  SIMD peak (bench/mvm.ts, int16 dot, 2×4 block, interleaved weights): ${peakGmacs.toFixed(1)} GMAC/s [${peakBest.toFixed(1)}]`);
+  out.simdPeakGmacs = peakGmacs;
+  say(`  SIMD peak (bench/mvm.ts, int16 dot, 2×4 block, interleaved weights): ${peakGmacs.toFixed(1)} GMAC/s [${peakBest.toFixed(1)}]`);
   nets.forEach((n, k) => {
     const emu = rates[1 + 2 * k]!;
     const ortR = rates[2 + 2 * k]!;
@@ -242,7 +277,8 @@ export async function runPerf(o: PerfOptions): Promise<void> {
     const ofPeak = median(emu.map((e, r) => (e * n.macs) / 1e9 / (rates[0]![r]! * peakCall)));
     const emuG = (median(emu) * n.macs) / 1e9;
     const emuGBest = (best(emu) * n.macs) / 1e9;
-    console.log(
+    out.networks[n.network] = { image: n.source, emulatorInfPerSec: median(emu), ortInfPerSec: median(ortR), ratioToOrt: ratio, simdPeakShare: ofPeak, convLayersPeakShare: NaN };
+    say(
       `  ${n.network.toUpperCase()}: emulator ${median(emu).toFixed(0)} inf/s [${best(emu).toFixed(0)}], ORT float32 ${median(ortR).toFixed(0)} inf/s ` +
         `[${best(ortR).toFixed(0)}]; emulator/ORT ${ratio.toFixed(2)} (target ≥ 0.5); emulator ${emuG.toFixed(1)} GMAC/s = ` +
         `${(100 * ofPeak).toFixed(0)} % of peak [best/best ${((100 * emuGBest) / peakBest).toFixed(0)} %]`,
@@ -255,7 +291,8 @@ export async function runPerf(o: PerfOptions): Promise<void> {
     const sum = (ls: typeof layers, f: (l: (typeof layers)[number]) => number): number => ls.reduce((a, l) => a + f(l), 0);
     const convG = sum(conv, (l) => l.macs) / (sum(conv, (l) => l.us) * 1e3);
     const allG = sum(layers, (l) => l.macs) / (sum(layers, (l) => l.us) * 1e3);
-    console.log(
+    out.networks[n.network]!.convLayersPeakShare = convG / layerPeak;
+    say(
       `  ${n.network.toUpperCase()} per layer (each alone, best of ${LAYER_ROUNDS} interleaved ${LAYER_SLICE_MS} ms slices, SIMD peak in the same rounds ` +
         `${layerPeak.toFixed(1)} GMAC/s): conv layers ${conv.length}/${layers.length}, ` +
         `${(sum(conv, (l) => l.macs) / 1e6).toFixed(2)} M MACs in ${sum(conv, (l) => l.us).toFixed(0)} µs → ${convG.toFixed(1)} GMAC/s = ` +
@@ -263,7 +300,7 @@ export async function runPerf(o: PerfOptions): Promise<void> {
         `${((100 * allG) / layerPeak).toFixed(0)} % of peak`,
     );
     for (const l of layers) {
-      console.log(`    ${l.name.padEnd(14)} ${l.kind.padEnd(9)} ${(l.macs / 1e6).toFixed(2).padStart(6)} M MACs ${l.us.toFixed(1).padStart(7)} µs ${(l.macs / (l.us * 1e3)).toFixed(1).padStart(5)} GMAC/s`);
+      say(`    ${l.name.padEnd(14)} ${l.kind.padEnd(9)} ${(l.macs / 1e6).toFixed(2).padStart(6)} M MACs ${l.us.toFixed(1).padStart(7)} µs ${(l.macs / (l.us * 1e3)).toFixed(1).padStart(5)} GMAC/s`);
     }
   }
 
@@ -278,18 +315,31 @@ export async function runPerf(o: PerfOptions): Promise<void> {
     load = Math.min(load, t1 - t0);
     snap = Math.min(snap, t2 - t1);
   }
-  console.log(`  full 1024×512 array, paper preset (best of 3): create + program + GDC baseline + first snapshot ${load.toFixed(0)} ms; drift snapshot (1 day) ${snap.toFixed(0)} ms`);
+  say(`  full 1024×512 array, paper preset (best of 3): create + program + GDC baseline + first snapshot ${load.toFixed(0)} ms; drift snapshot (1 day) ${snap.toFixed(0)} ms`);
+
+  out.fullArray = { programMs: load, snapshotMs: snap };
+
+  out.sweep = null;
+  if (o.sweepRounds > 0) {
+    out.sweep = await measureSweep({ rounds: o.sweepRounds, runs: 2, items: 100, sliceMs: 1000 });
+    for (const line of formatSweepBench(out.sweep).split('\n')) say(`  ${line}`);
+  }
+  out.loadAverage1m = loadavg()[0]!;
+  out.targets = { kwsRatioToOrt: 0.7, vwwRatioToOrt: 0.6, vwwSimdPeakShare: 0.75, workerRatio: 0.85 };
 
   if (o.agree > 0) {
-    console.log(`  agreement on the predicted class (chip in ideal mode: no device noise, 8-bit converters):`);
-    for (const n of nets) console.log(await agreement(n, o.agree));
+    say(`  agreement on the predicted class (chip in ideal mode: no device noise, 8-bit converters):`);
+    for (const n of nets) say(await agreement(n, o.agree));
   }
   for (const n of nets) await n.session.release();
+  return out;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    await runPerf(parseArgs(process.argv.slice(2)));
+    const o = parseArgs(process.argv.slice(2));
+    const r = await runPerf(o);
+    if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
   } catch (e) {
     if (e instanceof UserError) {
       console.error(`error: ${e.message}`);
