@@ -3,25 +3,85 @@
  * multiply the frame by the window, zero-pad to the FFT length (512 for a 480-sample frame), FFT,
  * |X[k]| for k = 0 … FFT/2 (257 bins, DC to Nyquist).
  *
- * The FFT is meyda 5.6's (fftjs inside). meyda would window the whole power-of-two buffer, padding
- * included, so it runs with windowingFunction "rect" and the window is applied here first
- * (contracts.md §6). meyda's amplitudeSpectrum stops at FFT/2 − 1 (no Nyquist bin) and is rounded to
- * float32, so the magnitudes are taken from its complexSpectrum (float64) instead.
- * meyda is configured through fields of a shared default object; they are set before every call.
+ * The FFT is an in-place radix-2 FFT that performs, operation for operation, what meyda 5.6's
+ * complexSpectrum computes (fftjs 0.0.4 inside: bit-reversal permutation, then per stage n = 1 … log2 N
+ * with currN = 2^n, per k the twiddle (cos x, sin x) with x = −2·π·k / currN, and the butterflies
+ * odd' = even − tw·odd, even' = tw·odd + even in float64), so the magnitudes are bit-identical to the
+ * meyda path this front end used before (test/host/audio/spectrum-inplace.test.ts checks it on real
+ * audio). meyda allocated fresh arrays for every frame; this reuses two float64 buffers, so a stream's
+ * front end allocates nothing per frame. (meyda ran with windowingFunction "rect": the window is
+ * applied here, before zero-padding — contracts.md §6.)
  */
-import meydaModule from 'meyda';
 
-// meyda ships CommonJS (module.exports = Meyda) with ESM typings (export default Meyda): under NodeNext the
-// default import is the CommonJS object at run time but typed as the namespace. Accept either shape.
-type MeydaApi = typeof meydaModule.default;
-const Meyda: MeydaApi = (() => {
-  const m = meydaModule as unknown as MeydaApi & { default?: MeydaApi };
-  return typeof m.extract === 'function' ? m : m.default!;
-})();
+/** Radix-2 in-place FFT of a fixed power-of-two length, in fftjs's operation order (see above). */
+export class InPlaceFft {
+  readonly length: number;
+  private readonly reversed: Uint32Array;
+  /** Twiddles of all stages, stage with half-size h at offset h − 1 (k = 0 … h − 1). */
+  private readonly twRe: Float64Array;
+  private readonly twIm: Float64Array;
 
-interface ComplexSpectrum {
-  readonly real: ArrayLike<number>;
-  readonly imag: ArrayLike<number>;
+  constructor(length: number) {
+    if (!Number.isInteger(length) || length < 1 || (length & (length - 1)) !== 0) throw new RangeError(`InPlaceFft: length must be a power of two (got ${length})`);
+    this.length = length;
+    const bits = Math.round(Math.log2(length));
+    this.reversed = new Uint32Array(length);
+    for (let i = 0; i < length; i++) {
+      let r = 0;
+      for (let b = 0; b < bits; b++) r |= ((i >>> b) & 1) << (bits - 1 - b);
+      this.reversed[i] = r;
+    }
+    this.twRe = new Float64Array(Math.max(1, length - 1));
+    this.twIm = new Float64Array(Math.max(1, length - 1));
+    for (let currN = 2; currN <= length; currN *= 2) {
+      const half = currN / 2;
+      for (let k = 0; k < half; k++) {
+        const x = (-2 * Math.PI * k) / currN; // fftjs utils.euler(k, currN), same expression
+        this.twRe[half - 1 + k] = Math.cos(x);
+        this.twIm[half - 1 + k] = Math.sin(x);
+      }
+    }
+  }
+
+  /** Transforms (re, im) in place; both have `length` entries. */
+  transform(re: Float64Array, im: Float64Array): void {
+    const N = this.length;
+    const rev = this.reversed;
+    for (let i = 0; i < N; i++) {
+      const j = rev[i]!;
+      if (i < j) {
+        const r = re[i]!;
+        re[i] = re[j]!;
+        re[j] = r;
+        const m = im[i]!;
+        im[i] = im[j]!;
+        im[j] = m;
+      }
+    }
+    const twRe = this.twRe;
+    const twIm = this.twIm;
+    for (let currN = 2; currN <= N; currN *= 2) {
+      const half = currN / 2;
+      for (let k = 0; k < half; k++) {
+        const tr = twRe[half - 1 + k]!;
+        const ti = twIm[half - 1 + k]!;
+        for (let even = k; even < N; even += currN) {
+          const odd = even + half;
+          const or = re[odd]!;
+          const oi = im[odd]!;
+          // utils.multiply(twiddle, odd), utils.subtract(even, ·), utils.add(·, even)
+          const pr = tr * or - ti * oi;
+          const pi = tr * oi + ti * or;
+          const er = re[even]!;
+          const ei = im[even]!;
+          re[odd] = er - pr;
+          im[odd] = ei - pi;
+          re[even] = pr + er;
+          im[even] = pi + ei;
+        }
+      }
+    }
+  }
 }
 
 export class FrameSpectrum {
@@ -29,7 +89,9 @@ export class FrameSpectrum {
   readonly fftLength: number;
   readonly numBins: number;
   private readonly window: Float64Array;
-  private readonly buffer: Float64Array;
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+  private readonly fft: InPlaceFft;
 
   /** `window` has the frame's length; fftLength is a power of two ≥ it. */
   constructor(window: Float64Array, fftLength: number) {
@@ -40,7 +102,9 @@ export class FrameSpectrum {
     this.fftLength = fftLength;
     this.numBins = fftLength / 2 + 1;
     this.window = window;
-    this.buffer = new Float64Array(fftLength);
+    this.re = new Float64Array(fftLength);
+    this.im = new Float64Array(fftLength);
+    this.fft = new InPlaceFft(fftLength);
   }
 
   /** |FFT| of window·samples[offset … offset+frameLength), zero-padded; writes numBins values into out. */
@@ -48,13 +112,12 @@ export class FrameSpectrum {
     if (offset < 0 || offset + this.frameLength > samples.length) {
       throw new RangeError(`FrameSpectrum: frame [${offset}, ${offset + this.frameLength}) outside ${samples.length} samples`);
     }
-    const buf = this.buffer;
+    const re = this.re;
     const w = this.window;
-    for (let n = 0; n < this.frameLength; n++) buf[n] = samples[offset + n]! * w[n]!;
-    buf.fill(0, this.frameLength);
-    Meyda.bufferSize = this.fftLength;
-    Meyda.windowingFunction = 'rect';
-    const spec = Meyda.extract('complexSpectrum', buf) as unknown as ComplexSpectrum;
-    for (let k = 0; k < this.numBins; k++) out[k] = Math.hypot(spec.real[k]!, spec.imag[k]!);
+    for (let n = 0; n < this.frameLength; n++) re[n] = samples[offset + n]! * w[n]!;
+    re.fill(0, this.frameLength);
+    this.im.fill(0);
+    this.fft.transform(re, this.im);
+    for (let k = 0; k < this.numBins; k++) out[k] = Math.hypot(re[k]!, this.im[k]!);
   }
 }
