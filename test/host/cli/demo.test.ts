@@ -94,6 +94,33 @@ describe('aon-cim demo', () => {
     expect(io.stderr).not.toMatch(/trained for 8-bit/);
   }, 60_000);
 
+  it('marks stream detections that hear no keyword and keyword clips never heard (demo/README.md\'s times)', async () => {
+    const json = recordingIo();
+    expect(await main(['demo', '--json'], json)).toBe(0);
+    const s = JSON.parse(json.stdout).kws.stream as {
+      detections: Array<{ timeS: number; keyword: string }>;
+      truth: Array<{ startS: number; endS: number; label: string }>;
+      falseDetections: number[];
+      missed: Array<{ label: string }>;
+    };
+    expect(s.truth.map((c) => c.label)).toEqual(['yes', '_unknown_', 'stop', 'go']);
+    // Recount by hand from the README's rule: correct = the clip's label, after its start, ≤ 1 s after its end.
+    const heard = new Set<string>();
+    const wrong: number[] = [];
+    s.detections.forEach((d, i) => {
+      const c = s.truth.find((t) => t.label === d.keyword && !heard.has(t.label) && d.timeS > t.startS && d.timeS <= t.endS + 1);
+      if (c) heard.add(c.label);
+      else wrong.push(i);
+    });
+    expect(s.falseDetections).toEqual(wrong);
+    expect(s.missed.map((c) => c.label)).toEqual(['yes', 'stop', 'go'].filter((k) => !heard.has(k)));
+    const text = recordingIo();
+    expect(await main(['demo'], text)).toBe(0);
+    expect(text.stdout.match(/← wrong: no such keyword here/g)?.length ?? 0).toBe(wrong.length);
+    for (const m of s.missed) expect(text.stdout).toContain(`← missed: "${m.label}"`);
+    expect(text.stdout.match(/← missed:/g)?.length ?? 0).toBe(s.missed.length);
+  }, 60_000);
+
   it('marks a frame the image gets wrong where it is printed (the frames\' labels are known)', async () => {
     const json = recordingIo();
     expect(await main(['demo', '--json', '--preset', 'ideal'], json)).toBe(0);
