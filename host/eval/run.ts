@@ -8,7 +8,7 @@
  */
 import type { NetworkName } from '../../models/graphs/types.js';
 import { readWeightImage } from '../../models/image/format.js';
-import { floatForward } from '../../models/image/float-forward.js';
+import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { getGraph } from '../../models/graphs/index.js';
 import type { GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
@@ -81,14 +81,18 @@ export async function evaluateRun(
   return { run, correct, accuracy: correct.map((row) => row.map((c) => (c < 0 ? NaN : c / n))) };
 }
 
-/** Correct float predictions (the digital baseline) on examples [from, to). */
+/**
+ * Correct float predictions (the digital baseline) on examples [from, to): floatForward's outputs bit
+ * for bit, through its WebAssembly kernel (models/image/float-forward-fast.ts).
+ */
 export function floatCorrect(cfg: Pick<SweepConfig, 'network' | 'imageBytes'>, x: Float32Array, y: Int32Array, from: number, to: number): number {
   const graph = getGraph(cfg.network);
   const image = readWeightImage(cfg.imageBytes, cfg.network);
   const size = x.length / y.length;
+  const net = new FloatForwarder(graph, image);
   let correct = 0;
   for (let k = from; k < to; k++) {
-    if (argmax(floatForward(graph, image, x.subarray(k * size, (k + 1) * size))) === y[k]) correct++;
+    if (argmax(net.forward(x.subarray(k * size, (k + 1) * size))) === y[k]) correct++;
   }
   return correct;
 }
