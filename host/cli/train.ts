@@ -44,7 +44,13 @@ interface TrainFlags {
   kdTemp?: number;
   mix?: MixMode;
   driftGain?: number;
+  bnStats: 'batch' | 'frozen';
   force?: boolean;
+}
+
+function parseBnStats(v: string): 'batch' | 'frozen' {
+  if (v === 'batch' || v === 'frozen') return v;
+  throw new InvalidArgumentError(`bn-stats must be batch or frozen (got "${v}")`);
 }
 
 /** The paper's noise levels (section 6.1): ~10 % KWS, ~20 % VWW. */
@@ -126,6 +132,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--kd-temp <T>', 'distillation temperature (default 2)', parsePositiveNumber)
     .option('--mix <how>', 'vww: mix two augmented images per view: none, mixup, cutmix or mixcut (either, half each) (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
+    .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
     .option('--resume', 'continue from the run\'s last checkpoint (same settings)')
@@ -194,6 +201,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           kd: { ...(f.kdWeight !== undefined ? { weight: f.kdWeight } : {}), ...(f.kdTemp !== undefined ? { temp: f.kdTemp } : {}) },
           ...(f.mix !== undefined ? { mix: f.mix } : {}),
           ...(f.driftGain !== undefined ? { driftGainMin: f.driftGain } : {}),
+          ...(f.bnStats === 'frozen' ? { bnFrozen: true } : {}),
           force: f.force === true,
           onProgress,
           onEpoch,

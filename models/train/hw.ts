@@ -34,6 +34,8 @@ export interface HwConfig {
    * undefined = none (the paper's method).
    */
   driftGainMin?: number | null;
+  /** Stage 2: BN normalises with the stage-1 moving statistics, frozen (model.ts ForwardOptions.bnFrozen). */
+  bnFrozen?: boolean;
 }
 
 /** What a step learns from besides the integer labels: a mixed view's label blend and the teacher's logits. */
@@ -84,6 +86,7 @@ export function trainForwardOptions(cfg: HwConfig, seed: number): ForwardOptions
     quantNoiseP: QUANT_NOISE_P,
     seed,
     ...(cfg.mode === 'full' && cfg.driftGainMin ? { driftGain: cfg.driftGainMin } : {}),
+    ...(stage2 && cfg.bnFrozen ? { bnFrozen: true } : {}),
   };
 }
 

@@ -60,6 +60,13 @@ export interface ForwardOptions {
    * log-uniform in [driftGain, 1], and its ADC sees g·y, its output divided by g.
    */
   driftGain?: number;
+  /**
+   * Training pass: normalise with the moving BN statistics (not updated) instead of the batch's. Weight
+   * noise shifts each output channel by ΔW·E[x] for the whole batch; batch statistics subtract that shift
+   * again, so a network trained with them never meets it, while the chip (BN folded into fixed affine
+   * factors) does. With frozen statistics the shift reaches the loss.
+   */
+  bnFrozen?: boolean;
 }
 
 /** Tensors of one layer seen in a forward pass (for range calibration). */
@@ -205,11 +212,11 @@ export function arrayOp(layer: AnalogLayerParams, x: tf.Tensor4D, w: tf.Tensor):
 }
 
 /** BN (batch statistics when training, with moving-average updates; else moving statistics) or bias. */
-function digitalAffine(layer: AnalogLayerParams, y: tf.Tensor4D, training: boolean, momentum: number): tf.Tensor4D {
+function digitalAffine(layer: AnalogLayerParams, y: tf.Tensor4D, batchStats: boolean, momentum: number): tf.Tensor4D {
   if (!layer.spec.bn) return tf.add(y, layer.bias!) as tf.Tensor4D;
   let mean: tf.Tensor;
   let variance: tf.Tensor;
-  if (training) {
+  if (batchStats) {
     ({ mean, variance } = tf.moments(y, [0, 1, 2]));
     const m = layer.movingMean!;
     const v = layer.movingVar!;
@@ -271,7 +278,7 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
       const g = opts.training && opts.driftGain !== undefined ? driftGainOf(opts.seed, i, opts.driftGain) : 1;
       y = g === 1 ? (quantize(y, layer.rAdc as tf.Scalar, opts.bits, keep) as tf.Tensor4D) : (tf.div(quantize(tf.mul(y, g), layer.rAdc as tf.Scalar, opts.bits, keep), g) as tf.Tensor4D);
     }
-    y = digitalAffine(layer, y, opts.training, opts.bnMomentum ?? BN_MOMENTUM);
+    y = digitalAffine(layer, y, opts.training && !opts.bnFrozen, opts.bnMomentum ?? BN_MOMENTUM);
     if (s.relu) y = tf.relu(y);
     if (s.residual !== undefined) {
       const skip = tensors.get(s.residual)!;

@@ -60,6 +60,8 @@ export interface TrainOptions {
   mix?: MixMode;
   /** `full`: model drift before each ADC with gains log-uniform in [driftGainMin, 1] (model.ts). */
   driftGainMin?: number;
+  /** Stage 2: BN with the init image's statistics, frozen, in training passes (hw.ts HwConfig.bnFrozen). */
+  bnFrozen?: boolean;
   /** Overwrite an existing image at `out`. */
   force?: boolean;
   /** Examples for range calibration of `baseline`/`noise` images. */
@@ -132,6 +134,8 @@ export interface RunConfig {
   kdTemp?: number | null;
   mix?: MixMode | null;
   driftGainMin?: number | null;
+  /** Absent in runs made before it: batch statistics. */
+  bnStats?: 'batch' | 'frozen' | null;
 }
 
 export interface TrainResult {
@@ -281,6 +285,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.driftGainMin !== undefined && !(o.driftGainMin > 0 && o.driftGainMin <= 1)) {
     throw new UserError(`--drift-gain must be in (0, 1] (got ${o.driftGainMin})`);
   }
+  if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
   if (o.teacher !== undefined && !existsSync(o.teacher)) throw new UserError(`teacher not found: ${o.teacher}`);
   // Before any work (and before a resumed run's last epochs): a bad --out must not cost a run.
@@ -308,6 +313,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     kdTemp: o.teacher ? kdWanted.temp : null,
     mix: o.mix && o.mix !== 'none' ? o.mix : null,
     driftGainMin: o.driftGainMin ?? null,
+    ...(o.bnFrozen ? { bnStats: 'frozen' as const } : {}),
   };
   const graph = getGraph(o.task);
   await useWasmTrainingBackend();
@@ -317,7 +323,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (stepsPerEpoch < 1) throw new UserError(`--batch ${o.batch} is larger than the ${data.trainCount} training examples`);
   const totalSteps = o.steps ?? o.epochs * stepsPerEpoch;
   const epochs = Math.ceil(totalSteps / stepsPerEpoch);
-  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null };
+  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, bnFrozen: config.bnStats === 'frozen' };
   const teacher = o.teacher ? (await import('../teacher/teacher.js')).loadTeacher(o.teacher, o.task) : null;
   const kd: KdConfig | null = teacher ? { weight: config.kdWeight!, temp: config.kdTemp! } : null;
   const teacherOwnInput = teacher !== null && !(teacher.input.h === h && teacher.input.w === w && teacher.input.c === c);
