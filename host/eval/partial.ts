@@ -15,7 +15,7 @@ import { packageRoot } from '../paths.js';
 import type { InputSet } from './inputs.js';
 import type { SweepConfig } from './run.js';
 import { shardCells, shardRange, type Shard } from './shard.js';
-import { runSweepCells, sweepResult, type SweepCounts, type SweepResult } from './sweep.js';
+import { runSweepJobs, sweepResult, type SweepCounts, type SweepResult } from './sweep.js';
 
 export const PARTIAL_FORMAT = 'aon-cim-partial';
 export const PARTIAL_VERSION = 1;
@@ -56,27 +56,8 @@ export interface SweepsOptions {
 export async function runSweeps(cfgs: readonly SweepConfig[], data: InputSet, o: SweepsOptions): Promise<SweepCounts[]> {
   const cellsPerJob = shardCells(cfgs.map((c) => ({ runs: o.runs, times: c.timesS.length, bits: c.bits.length })), o.shard);
   const floatRange = shardRange(data.count, o.shard);
-  const total = cellsPerJob.reduce((n, c) => n + c.length + 1, 0);
-  let before = 0;
-  const out: SweepCounts[] = [];
-  for (const [j, cfg] of cfgs.entries()) {
-    const cells = cellsPerJob[j]!;
-    let last = 0;
-    out.push(
-      await runSweepCells(cfg, data, {
-        runs: o.runs,
-        threads: o.threads,
-        cells,
-        floatRange,
-        onProgress: (d) => {
-          last = d;
-          o.onProgress?.(Math.min(before + d, total), total);
-        },
-      }),
-    );
-    before += Math.max(last, cells.length + 1);
-  }
-  return out;
+  // All images on one pool of workers (host/eval/sweep.ts runSweepJobs).
+  return runSweepJobs(cfgs.map((cfg, j) => ({ cfg, cells: cellsPerJob[j]!, floatRange })), data, { runs: o.runs, threads: o.threads, onProgress: o.onProgress });
 }
 
 /** The results of complete counts, one per image (the one place both a whole run and a merge turn counts into accuracies). */

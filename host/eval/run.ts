@@ -88,8 +88,12 @@ export async function evaluateRun(
 export function floatCorrect(cfg: Pick<SweepConfig, 'network' | 'imageBytes'>, x: Float32Array, y: Int32Array, from: number, to: number): number {
   const graph = getGraph(cfg.network);
   const image = readWeightImage(cfg.imageBytes, cfg.network);
+  return floatCorrectWith(new FloatForwarder(graph, image), x, y, from, to);
+}
+
+/** floatCorrect with a network already built (a worker keeps one per image). */
+export function floatCorrectWith(net: FloatForwarder, x: Float32Array, y: Int32Array, from: number, to: number): number {
   const size = x.length / y.length;
-  const net = new FloatForwarder(graph, image);
   let correct = 0;
   for (let k = from; k < to; k++) {
     if (argmax(net.forward(x.subarray(k * size, (k + 1) * size))) === y[k]) correct++;

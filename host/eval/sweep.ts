@@ -5,11 +5,15 @@
  * float baseline and returns raw counts; `sweepResult` turns complete counts into the result, the same
  * way for one process and for merged shards.
  */
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { Bits } from '../chip/program.js';
-import { evaluateRun, floatCorrect, type RunCell, type SweepConfig } from './run.js';
+import { getGraph } from '../../models/graphs/index.js';
+import { FloatForwarder } from '../../models/image/float-forward-fast.js';
+import { readWeightImage } from '../../models/image/format.js';
+import { evaluateRun, floatCorrectWith, type RunCell, type SweepConfig } from './run.js';
 import type { InputSet } from './inputs.js';
 import type { WorkerInit, WorkerJob, WorkerMessage } from './worker.js';
 import { meanStd } from './stats.js';
@@ -56,6 +60,9 @@ export interface PartialSweepOptions extends SweepOptions {
 const workerUrl = new URL('./worker.js', import.meta.url);
 const canUseWorkers = import.meta.url.endsWith('.js');
 
+/** Examples per float-baseline job: small, so the slices fill the last run's tail on the other workers. */
+export const FLOAT_SLICE = 48;
+
 /** The whole sweep: every cell and the float baseline. */
 export async function runSweep(cfg: SweepConfig, data: InputSet, opts: SweepOptions): Promise<SweepResult> {
   return sweepResult(cfg, opts.runs, data.count, await runSweepCells(cfg, data, opts));
@@ -63,38 +70,78 @@ export async function runSweep(cfg: SweepConfig, data: InputSet, opts: SweepOpti
 
 /** Evaluate some cells of the sweep and a range of the float baseline; raw counts. */
 export async function runSweepCells(cfg: SweepConfig, data: InputSet, opts: PartialSweepOptions): Promise<SweepCounts> {
-  const cells = opts.cells ?? allCells({ runs: opts.runs, times: cfg.timesS.length, bits: cfg.bits.length });
-  const [floatFrom, floatTo] = opts.floatRange ?? [0, data.count];
-  const byRun = new Map<number, RunCell[]>();
-  for (const c of cells) byRun.set(c.run, [...(byRun.get(c.run) ?? []), { time: c.time, bits: c.bits }]);
-  const runJobs = [...byRun.entries()].sort((a, b) => a[0] - b[0]);
-  const threads = canUseWorkers ? Math.max(0, Math.min(opts.threads ?? availableParallelism(), runJobs.length)) : 0;
-  const floatSlices = floatTo > floatFrom ? Math.max(1, threads) : 0;
-  const total = cells.length + floatSlices;
+  return (await runSweepJobs([{ cfg, cells: opts.cells, floatRange: opts.floatRange }], data, opts))[0]!;
+}
+
+/** One image's part of a multi-image run: its config, the cells to evaluate and the float range. */
+export interface SweepJob {
+  cfg: SweepConfig;
+  /** Default: all runs × times × bits. */
+  cells?: readonly Cell[];
+  /** Default: all examples. */
+  floatRange?: readonly [number, number];
+}
+
+/** The same image (network and bytes): its float baseline is computed once, whichever sweeps use it. */
+function imageKey(cfg: SweepConfig): string {
+  return `${cfg.network}:${createHash('sha256').update(cfg.imageBytes).digest('hex')}`;
+}
+
+/**
+ * Several images' sweeps on one pool of workers (started once; no barrier between images), raw counts
+ * per image. Work units: one run (a freshly programmed chip over its cells) and slices of FLOAT_SLICE
+ * examples of a float baseline; runs go first, largest first, and the short float slices last, so
+ * they fill the tail while the last runs finish. A float baseline shared by images with the same
+ * bytes over the same range is computed once. Counts do not depend on the schedule or the thread count.
+ */
+export async function runSweepJobs(sweeps: readonly SweepJob[], data: InputSet, opts: Omit<SweepOptions, 'runs'> & { runs: number }): Promise<SweepCounts[]> {
+  const plans = sweeps.map((s) => {
+    const cells = s.cells ?? allCells({ runs: opts.runs, times: s.cfg.timesS.length, bits: s.cfg.bits.length });
+    const [floatFrom, floatTo] = s.floatRange ?? [0, data.count];
+    const byRun = new Map<number, RunCell[]>();
+    for (const c of cells) byRun.set(c.run, [...(byRun.get(c.run) ?? []), { time: c.time, bits: c.bits }]);
+    return { cfg: s.cfg, cells, floatFrom, floatTo, runJobs: [...byRun.entries()].sort((a, b) => a[0] - b[0]) };
+  });
+  // The float baselines to compute: one per distinct (image, range); `owner` is the sweep that computes it.
+  const floatOwner = plans.map((p, j) => {
+    if (p.floatTo <= p.floatFrom) return -1;
+    const key = imageKey(p.cfg);
+    return plans.findIndex((q, i) => i <= j && q.floatFrom === p.floatFrom && q.floatTo === p.floatTo && imageKey(q.cfg) === key);
+  });
+  const runJobs: Array<WorkerJob & { kind: 'run'; cells: RunCell[] }> = [];
+  plans.forEach((p, j) => p.runJobs.forEach(([run, cells]) => runJobs.push({ kind: 'run', job: j, run, cells })));
+  // Largest runs first (a shard's runs can differ in size); ties keep image and run order.
+  const order = runJobs.map((r, i) => [r, i] as const).sort((a, b) => b[0].cells.length - a[0].cells.length || a[1] - b[1]);
+  const floatJobs: WorkerJob[] = [];
+  plans.forEach((p, j) => {
+    if (floatOwner[j] !== j) return;
+    for (let from = p.floatFrom; from < p.floatTo; from += FLOAT_SLICE) floatJobs.push({ kind: 'float', job: j, from, to: Math.min(p.floatTo, from + FLOAT_SLICE) });
+  });
+  const jobs: WorkerJob[] = [...order.map(([r]) => r), ...floatJobs];
+  const threads = canUseWorkers ? Math.max(0, Math.min(opts.threads ?? availableParallelism(), jobs.length)) : 0;
+
+  const total = plans.reduce((n, p) => n + p.cells.length, 0) + floatJobs.length;
   let done = 0;
   const step = () => opts.onProgress?.(++done, total);
-  const counted: SweepCounts['cells'] = [];
-  const collect = (run: number, correct: number[][]) => {
-    correct.forEach((row, time) => row.forEach((c, bits) => c >= 0 && counted.push({ run, time, bits, correct: c })));
+  const counted = plans.map((): SweepCounts['cells'] => []);
+  const collect = (j: number, run: number, correct: number[][]) => {
+    correct.forEach((row, time) => row.forEach((c, bits) => c >= 0 && counted[j]!.push({ run, time, bits, correct: c })));
   };
-  let floatRight = 0;
+  const floatRight = plans.map(() => 0);
 
-  const sliceBounds = (i: number) =>
-    [floatFrom + Math.floor((i * (floatTo - floatFrom)) / floatSlices), floatFrom + Math.floor(((i + 1) * (floatTo - floatFrom)) / floatSlices)] as const;
   if (threads === 0) {
-    for (const [run, runCells] of runJobs) collect(run, (await evaluateRun(cfg, run, data.x, data.y, step, runCells)).correct);
-    if (floatSlices > 0) {
-      floatRight = floatCorrect(cfg, data.x, data.y, floatFrom, floatTo);
-      step();
+    const nets = new Map<number, FloatForwarder>();
+    for (const job of jobs) {
+      if (job.kind === 'run') collect(job.job, job.run, (await evaluateRun(plans[job.job]!.cfg, job.run, data.x, data.y, step, job.cells)).correct);
+      else {
+        const cfg = plans[job.job]!.cfg;
+        if (!nets.has(job.job)) nets.set(job.job, new FloatForwarder(getGraph(cfg.network), readWeightImage(cfg.imageBytes, cfg.network)));
+        floatRight[job.job]! += floatCorrectWith(nets.get(job.job)!, data.x, data.y, job.from, job.to);
+        step();
+      }
     }
   } else {
-    const jobs: WorkerJob[] = [];
-    for (let i = 0; i < floatSlices; i++) {
-      const [from, to] = sliceBounds(i);
-      jobs.push({ kind: 'float', from, to });
-    }
-    for (const [run, runCells] of runJobs) jobs.push({ kind: 'run', run, cells: runCells });
-    const init: WorkerInit = { cfg, x: data.x, y: data.y };
+    const init: WorkerInit = { cfgs: plans.map((p) => p.cfg), x: data.x, y: data.y };
     await new Promise<void>((resolve, reject) => {
       const workers: Worker[] = [];
       let failed = false;
@@ -118,9 +165,9 @@ export async function runSweepCells(cfg: SweepConfig, data: InputSet, opts: Part
         w.on('message', (m: WorkerMessage) => {
           if (m.kind === 'step') return step();
           if (m.kind === 'error') return finish(m.user ? new UserError(m.message) : new Error(m.message));
-          if (m.kind === 'run') collect(m.run, m.correct);
+          if (m.kind === 'run') collect(m.job, m.run, m.correct);
           else {
-            floatRight += m.correct;
+            floatRight[m.job]! += m.correct;
             step();
           }
           outstanding--;
@@ -132,8 +179,11 @@ export async function runSweepCells(cfg: SweepConfig, data: InputSet, opts: Part
       }
     });
   }
-  counted.sort((a, b) => a.run - b.run || a.time - b.time || a.bits - b.bits);
-  return { cells: counted, floatFrom, floatTo, floatCorrect: floatRight };
+  return plans.map((p, j) => {
+    const cells = counted[j]!.sort((a, b) => a.run - b.run || a.time - b.time || a.bits - b.bits);
+    const owner = floatOwner[j]!;
+    return { cells, floatFrom: p.floatFrom, floatTo: p.floatTo, floatCorrect: owner < 0 ? 0 : floatRight[owner]! };
+  });
 }
 
 /**
