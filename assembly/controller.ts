@@ -37,7 +37,8 @@ import {
 } from './program-layout';
 import { crossbarInit, crossbarRead, conductancePtr, rectAbsSumRead, rectAbsSumProgrammed } from './crossbar';
 import { adcConvertRows, adcGain, adcMaxCode, adcStep, adcsInUse, dacMaxCode, dacStep, muxCyclesPerPosition } from './converters';
-import { mvmSimd, wIndex } from './mvm';
+import { mvmGolden, mvmSimd, wIndex } from './mvm';
+import { codeAbsSum, implicitEligible, mvmImplicit } from './mvm-implicit';
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
 import { sramInit, sramCheck, sramAddress, codeBytes } from './sram';
 import { scaleBnRelu, residualAdd, averagePool, requantize } from './datapath';
@@ -49,6 +50,12 @@ let geoCols: i32 = 0;
 
 let bits: i32 = 8;
 let gdcOn: bool = true;
+
+// Which kernels run (chipSetKernels). Every choice gives the same bits; the first two exist to check that.
+export const KERNELS_GOLDEN: i32 = 0; // IM2COL + the scalar golden MVM everywhere
+export const KERNELS_SIMD: i32 = 1; // IM2COL + the SIMD MVM everywhere
+export const KERNELS_SHAPED: i32 = 2; // per piece shape: implicit GEMM for 1×1 pieces (mvm-implicit.ts), else IM2COL + SIMD
+let kernels: i32 = KERNELS_SHAPED;
 let gdcAnalog: bool = false;
 
 // The program image.
@@ -65,6 +72,7 @@ let pieceRowsPad: StaticArray<i32> = new StaticArray<i32>(0);
 let pieceColsPad: StaticArray<i32> = new StaticArray<i32>(0);
 let pieceCycles: StaticArray<i32> = new StaticArray<i32>(0); // conversions per position (Mux4)
 let pieceAdcs: StaticArray<i32> = new StaticArray<i32>(0); // ADCs in use
+let pieceImplicit: StaticArray<bool> = new StaticArray<bool>(0); // a 1×1 piece read straight from SRAM
 
 // Per layer.
 let gdcBase: StaticArray<f64> = new StaticArray<f64>(0);
@@ -140,6 +148,7 @@ export function programLoad(): i32 {
   pieceColsPad = new StaticArray<i32>(nPieces);
   pieceCycles = new StaticArray<i32>(nPieces);
   pieceAdcs = new StaticArray<i32>(nPieces);
+  pieceImplicit = new StaticArray<bool>(nPieces);
   gdcBase = new StaticArray<f64>(nLayers);
   gdcRead = new StaticArray<f64>(nLayers);
   gdcAlpha = new StaticArray<f32>(nLayers);
@@ -175,6 +184,9 @@ export function programLoad(): i32 {
       unchecked((pieceCycles[p] = muxCyclesPerPosition(col, cols, geoCols)));
       unchecked((pieceAdcs[p] = adcsInUse(col, cols, geoCols)));
       unchecked((pieceW[p] = alloc16(colsPad * rowsPad * 2)));
+      unchecked((pieceImplicit[p] = lw(l, L_KIND) != KIND_DEPTHWISE && implicitEligible(
+        lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), lw(l, L_PAD_TOP), lw(l, L_PAD_LEFT), lw(l, L_IN_H), lw(l, L_IN_W), lw(l, L_IN_C),
+        lw(l, L_GRID_H), lw(l, L_GRID_W), pw(p, P_ROW_START), rows)));
       xBytes = max(xBytes, posPad * rowsPad * 2);
       accBytes = max(accBytes, posPad * colsPad * 4);
     }
@@ -234,6 +246,12 @@ export function chipRead(tSeconds: f64, seed: u64): void {
   for (let p = 0; p < nPieces; p++) packPiece(p);
   for (let l = 0; l < nLayers; l++) unchecked((gdcRead[l] = layerMeanAbs(l, true)));
   updateAlpha();
+}
+
+/** KERNELS_GOLDEN, KERNELS_SIMD or KERNELS_SHAPED (the default); others abort. Results do not depend on it. */
+export function chipSetKernels(mode: i32): void {
+  if (mode < KERNELS_GOLDEN || mode > KERNELS_SHAPED) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped');
+  kernels = mode;
 }
 
 export function chipSetBits(b: i32): void {
@@ -332,12 +350,22 @@ function runLayer(l: i32): void {
     const rows = pw(p, P_ROWS), cols = pw(p, P_COLS), colStart = pw(p, P_COL_START);
     const rowsPad = unchecked(pieceRowsPad[p]);
     const colsPad = unchecked(pieceColsPad[p]);
-    if (depthwise) {
-      im2colDepthwise(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, colStart, cols, rowsPad, xBuf);
+    let piecePulses: i64, pieceFetches: i64;
+    if (kernels == KERNELS_SHAPED && unchecked(pieceImplicit[p])) {
+      mvmImplicit(src, srcSigned, rows, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
+      piecePulses = codeAbsSum(src, srcSigned, positions * rows);
+      pieceFetches = <i64>positions * <i64>rows;
     } else {
-      im2colConv(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, pw(p, P_ROW_START), rows, rowsPad, xBuf);
+      if (depthwise) {
+        im2colDepthwise(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, colStart, cols, rowsPad, xBuf);
+      } else {
+        im2colConv(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, pw(p, P_ROW_START), rows, rowsPad, xBuf);
+      }
+      if (kernels == KERNELS_GOLDEN) mvmGolden(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
+      else mvmSimd(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
+      piecePulses = im2colPulses;
+      pieceFetches = im2colFetches;
     }
-    mvmSimd(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
     // ADCs: one conversion per column per position; row-pieces of a split layer add their codes digitally.
     adcConvertRows(accBuf, colsPad, positions, cols, k, aMax, adcBuf + (<usize>colStart << 2), cMat);
     const perPos = unchecked(pieceCycles[p]);
@@ -346,10 +374,10 @@ function runLayer(l: i32): void {
     rowCycles += pieceCycleCount * <f64>rows;
     adcCycles += pieceCycleCount * <f64>unchecked(pieceAdcs[p]);
     conversions += <f64>positions * <f64>cols;
-    pulses += <f64>im2colPulses * <f64>perPos;
+    pulses += <f64>piecePulses * <f64>perPos;
     pulsesFull += pieceCycleCount * <f64>rows * <f64>dMax;
     macs += <f64>positions * <f64>cols * (depthwise ? <f64>(kh * kw) : <f64>rows);
-    bytesRead += <f64>im2colFetches * <f64>codeBytes(srcSigned);
+    bytesRead += <f64>pieceFetches * <f64>codeBytes(srcSigned);
   }
 
   // Digital datapath over the whole layer (every skip code is read before any code is written).

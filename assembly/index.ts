@@ -15,8 +15,9 @@ export { deviceInit, deviceSeed, deviceSample, deviceProgrammedPtr, deviceNuPtr,
 export { deriveSeed, rngFillGauss, rngNth } from './rng';
 export {
   chipInit, programImage, programLoad, gdcBaseline, chipRead, chipSetBits, chipSetGdc, chipSetGdcMode, chipGdcAlpha,
-  chipInputPtr, chipInputNonFinite, chipOutputPtr, chipOutputLength, chipCountersPtr, chipInfer, chipRunLayers,
+  chipInputPtr, chipInputNonFinite, chipOutputPtr, chipOutputLength, chipCountersPtr, chipInfer, chipRunLayers, chipSetKernels,
 } from './controller';
 export { mvmSimd, mvmGolden, mvmScratch } from './mvm';
+export { mvmImplicit, codeAbsSum } from './mvm-implicit';
 export { dacQuantize, adcQuantize, adcGain, muxCyclesPerPosition, adcsInUse } from './converters';
 export { sramBankPtr } from './sram';

@@ -22,7 +22,7 @@
 }
 
 /** Horizontal sums of four i32x4 vectors, as one i32x4 [Σa, Σb, Σc, Σd]. */
-@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+@inline export function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
   const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 1, 5), i32x4.shuffle(a, b, 2, 6, 3, 7));
   const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 1, 5), i32x4.shuffle(c, d, 2, 6, 3, 7));
   return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));

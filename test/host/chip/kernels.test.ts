@@ -1,0 +1,91 @@
+// The per-shape kernels (chipSetKernels: KERNELS_SHAPED, the default — implicit GEMM for 1×1 convs,
+// assembly/mvm-implicit.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
+// networks: the same logits and the same counters, bit for bit, under every noise preset (the MVM reads
+// the snapshot, so the read-noise draws do not depend on the kernel) and at a drift time.
+import { describe, it, expect } from 'vitest';
+import { Chip } from '../../../host/chip/chip.js';
+import type { Preset } from '../../../host/chip/program.js';
+import { deploy } from '../../../host/runtime/deploy.js';
+import { randomImage } from '../../../models/image/random.js';
+import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
+
+const KERNELS = { golden: 0, simd: 1, shaped: 2 } as const;
+const PRESETS: Preset[] = ['paper', 'aihwkit', 'ideal'];
+
+/** Logits and counters of one inference per kernel choice. */
+function allKernels(chip: Chip, x: Float32Array): Record<keyof typeof KERNELS, string> {
+  const out = {} as Record<keyof typeof KERNELS, string>;
+  for (const [name, mode] of Object.entries(KERNELS) as [keyof typeof KERNELS, number][]) {
+    chip.exports.chipSetKernels(mode);
+    const logits = Array.from(chip.infer(x));
+    out[name] = JSON.stringify({ logits, counters: chip.counters() });
+  }
+  chip.exports.chipSetKernels(KERNELS.shaped);
+  return out;
+}
+
+function inputs(n: number, signed: boolean, seed: number): Float32Array[] {
+  const rand = rng(seed);
+  const dense = Float32Array.from({ length: n }, () => (signed ? rand() * 2 - 1 : rand()));
+  const sparse = Float32Array.from({ length: n }, () => (rand() < 0.8 ? 0 : signed ? rand() * 2 - 1 : rand()));
+  return [dense, sparse, new Float32Array(n)];
+}
+
+describe('per-shape kernels = golden kernels, whole networks', () => {
+  // 1×1 layers of every kind the implicit kernel meets: rows < 8 (cin 3, 5), ragged rows (13), few
+  // columns (2, 3), odd positions (5 × 3), u8 sources (after a ReLU) and int16 sources (signed input,
+  // a residual sum, no ReLU), a 1×1 split into row pieces (IM2COL path), a strided 1×1 (IM2COL path).
+  const specs: LayerSpec[] = [
+    { name: 'p0', kind: 'conv', k: 1, stride: 1, cout: 5, relu: true },
+    { name: 'c1', kind: 'conv', k: 3, stride: 1, cout: 13, relu: true },
+    { name: 'p2', kind: 'conv', k: 1, stride: 1, cout: 3, relu: false, residual: 0 },
+    { name: 'p3', kind: 'conv', k: 1, stride: 1, cout: 13, relu: false },
+    { name: 'p4', kind: 'conv', k: 1, stride: 1, cout: 9, relu: true },
+    { name: 'p5', kind: 'conv', k: 1, stride: 2, cout: 6, relu: true },
+    { name: 'p6', kind: 'conv', k: 1, stride: 1, cout: 2, relu: true, pool: true },
+    { name: 'fc', kind: 'dense', k: 1, stride: 1, cout: 3, relu: false },
+  ];
+  const net = buildNet({ h: 5, w: 3, c: 3 }, true, specs, 41);
+  const ref = forward(net, Float64Array.from(inputs(45, true, 1)[0]!));
+  const ranges = rangesFor(net, ref.maxIn, ref.maxPre);
+  const splits: [number, number][] = [[1, 1], [1, 1], [1, 1], [1, 1], [2, 2], [1, 1], [1, 1], [1, 1]];
+
+  for (const preset of PRESETS) {
+    it(`small 1×1-heavy net, ${preset}, pieces whole or split, 8 and 4 bit`, async () => {
+      for (const opts of [{}, { splits }]) {
+        for (const bits of [8, 4] as const) {
+          const chip = await Chip.create({ preset, bits, seed: 3 });
+          chip.load(toProgram(net, ranges, opts));
+          chip.drift(86_400);
+          for (const x of inputs(45, true, 7)) {
+            const r = allKernels(chip, x);
+            expect(r.simd).toBe(r.golden);
+            expect(r.shaped).toBe(r.golden);
+          }
+        }
+      }
+    });
+  }
+
+  for (const preset of PRESETS) {
+    it(`VWW (16 implicit project layers + head), ${preset}`, async () => {
+      const { chip, graph } = await deploy('vww', randomImage('vww', 2), { preset, bits: 8, seed: 2, gdc: true });
+      chip.drift(3600);
+      const n = graph.input.h * graph.input.w * graph.input.c;
+      for (const x of inputs(n, false, 9)) {
+        const r = allKernels(chip, x);
+        expect(r.simd).toBe(r.golden);
+        expect(r.shaped).toBe(r.golden);
+      }
+    });
+  }
+
+  it('KWS (no 1×1 layers: the shaped choice is IM2COL + SIMD), paper', async () => {
+    const { chip, graph } = await deploy('kws', randomImage('kws', 2), { preset: 'paper', bits: 8, seed: 2, gdc: true });
+    const n = graph.input.h * graph.input.w * graph.input.c;
+    for (const x of inputs(n, true, 9)) {
+      const r = allKernels(chip, x);
+      expect(r.shaped).toBe(r.golden);
+    }
+  });
+});
