@@ -3,6 +3,7 @@
  *
  *   node --cpu-prof --cpu-prof-dir=build/prof dist/bench/profile.js vww 8   # 8 s of VWW inferences
  *   node dist/bench/profile.js --report build/prof/<file>.cpuprofile
+ *   node --cpu-prof --cpu-prof-dir=build/prof dist/bench/profile.js vww 8 0:3  # layers 0–2 only (chipRunLayers)
  *
  * The first form deploys the network (shipped image, else the seeded random one; paper preset, 8 bit,
  * 1-day snapshot) and runs inferences for the given seconds. The second prints self time per function of
@@ -61,9 +62,12 @@ function report(path: string): void {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // Only samples inside inferInto: the inference loop, not deploy/compile.
+  // Only samples inside inferInto (or runLayersLoop): the inference loop, not deploy/compile.
   const inInfer = (id: number): boolean => {
-    for (let k: number | undefined = id; k !== undefined; k = parent.get(k)) if (byId.get(k)!.callFrame.functionName === 'inferInto') return true;
+    for (let k: number | undefined = id; k !== undefined; k = parent.get(k)) {
+      const f = byId.get(k)!.callFrame.functionName;
+      if (f === 'inferInto' || f === 'runLayersLoop') return true;
+    }
     return false;
   };
   const names = wasmFunctionNames();
@@ -82,13 +86,32 @@ function report(path: string): void {
   for (const [name, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${((100 * t) / total).toFixed(1).padStart(5)} %  ${name}`);
 }
 
-async function run(network: NetworkName, seconds: number): Promise<void> {
+/** Layers [first, last) over and over on what one inference left in SRAM (a named frame for the report). */
+function runLayersLoop(run: (first: number, last: number) => void, first: number, last: number, seconds: number): number {
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < 1000 * seconds) {
+    run(first, last);
+    n++;
+  }
+  return n;
+}
+
+async function run(network: NetworkName, seconds: number, layers: [number, number] | null): Promise<void> {
   const { image, source } = resolveImage(network, undefined, 0);
   const { chip, graph } = await deploy(network, image, { preset: 'paper', bits: 8, seed: 0, gdc: true });
   chip.drift(86_400);
   const { h, w, c } = graph.input;
   const x = Float32Array.from({ length: h * w * c }, (_, i) => ((i * 7919) % 256) / 255);
   const out = new Float32Array(chip.outputLength);
+  if (layers) {
+    chip.inferInto(x, out);
+    const w = chip.exports;
+    const t1 = performance.now();
+    const n = runLayersLoop((a, b) => w.chipRunLayers(a, b), layers[0], layers[1], seconds);
+    console.log(`${network} (${source}): layers ${layers[0]}–${layers[1] - 1} ${n} times, ${((performance.now() - t1) / n).toFixed(3)} ms each (profiler on)`);
+    return;
+  }
   const t0 = performance.now();
   let n = 0;
   while (performance.now() - t0 < 1000 * seconds) {
@@ -108,7 +131,9 @@ try {
     if (network !== 'kws' && network !== 'vww') throw new UserError(`network must be kws or vww (got ${network})`);
     const seconds = Number(args[1] ?? 8);
     if (!(seconds > 0)) throw new UserError(`seconds must be > 0 (got ${args[1]})`);
-    await run(network, seconds);
+    const range = args[2] ? args[2].split(':').map(Number) : null;
+    if (range && !(range.length === 2 && range.every(Number.isInteger) && range[0]! < range[1]!)) throw new UserError(`layers must be first:last (got ${args[2]})`);
+    await run(network, seconds, range ? [range[0]!, range[1]!] : null);
   }
 } catch (e) {
   if (!(e instanceof UserError)) throw e;
