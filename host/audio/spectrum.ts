@@ -84,6 +84,45 @@ export class InPlaceFft {
   }
 }
 
+/**
+ * out[k] = Math.hypot(re[k], im[k]) for k < count, the same values: V8's Math.hypot (src/builtins/
+ * math.tq) step for step — the largest |argument| m (NaN arguments left out of it), then ∞ if m = ∞,
+ * NaN if an argument is NaN, 0 if m = 0, else √(Kahan sum of (|x|/m)²) · m — without the array the
+ * builtin allocates on every call (the spectrum's 257 calls per frame were the stream's largest
+ * allocation). One loop, no per-value function call: a call returning a double boxes it.
+ */
+export function hypotInto(re: Float64Array, im: Float64Array, out: Float64Array, count: number): void {
+  for (let k = 0; k < count; k++) {
+    const a = re[k]!;
+    const b = im[k]!;
+    const aNaN = a !== a;
+    const bNaN = b !== b;
+    const x = aNaN ? 0 : Math.abs(a);
+    const y = bNaN ? 0 : Math.abs(b);
+    let max = 0;
+    if (x > max) max = x;
+    if (y > max) max = y;
+    if (max === Infinity) out[k] = Infinity;
+    else if (aNaN || bNaN) out[k] = NaN;
+    else if (max === 0) out[k] = 0;
+    else {
+      let sum = 0;
+      let compensation = 0;
+      let n = x / max;
+      let summand = n * n - compensation;
+      let preliminary = sum + summand;
+      compensation = preliminary - sum - summand;
+      sum = preliminary;
+      n = y / max;
+      summand = n * n - compensation;
+      preliminary = sum + summand;
+      compensation = preliminary - sum - summand;
+      sum = preliminary;
+      out[k] = Math.sqrt(sum) * max;
+    }
+  }
+}
+
 export class FrameSpectrum {
   readonly frameLength: number;
   readonly fftLength: number;
@@ -118,6 +157,6 @@ export class FrameSpectrum {
     re.fill(0, this.frameLength);
     this.im.fill(0);
     this.fft.transform(re, this.im);
-    for (let k = 0; k < this.numBins; k++) out[k] = Math.hypot(re[k]!, this.im[k]!);
+    hypotInto(re, this.im, out, this.numBins);
   }
 }

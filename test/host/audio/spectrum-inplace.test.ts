@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import meydaModule from 'meyda';
 import { expect, test } from 'vitest';
 import { loadWav16k } from '../../../host/audio/load-clip.js';
-import { FrameSpectrum, InPlaceFft } from '../../../host/audio/spectrum.js';
+import { FrameSpectrum, hypotInto, InPlaceFft } from '../../../host/audio/spectrum.js';
 import { periodicHann } from '../../../host/audio/window.js';
 import { repoPath, sharedDataDir } from '../../../host/paths.js';
 
@@ -100,4 +100,26 @@ test('magnitude allocates no per-frame arrays: the same output for repeated call
   fs.magnitude(x, 0, c);
   expect(differing(a, c)).toBe(0);
   expect(differing(b, meydaMagnitude(x, 700, w, 512))).toBe(0);
+});
+
+test('hypotInto is Math.hypot bit for bit: random magnitudes from subnormal to huge, zeros, −0, ±∞, NaN', () => {
+  let s = 99;
+  const u = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const special = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e308, -1e308, 1, -1, 0.5, 3, 4];
+  const values: number[] = [...special];
+  for (let i = 0; i < 4000; i++) values.push((u() - 0.5) * 2 ** Math.floor(u() * 200 - 100));
+  for (let i = 0; i < 400; i++) values.push((u() - 0.5) * 2 ** Math.floor(u() * 2000 - 1000));
+  const re: number[] = [], im: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    for (const b of [values[(i * 7919) % values.length]!, values[(i + 1) % values.length]!, ...(i < special.length ? special : [])]) {
+      re.push(values[i]!);
+      im.push(b);
+    }
+  }
+  const out = new Float64Array(re.length);
+  hypotInto(Float64Array.from(re), Float64Array.from(im), out, re.length);
+  let bad = 0;
+  for (let k = 0; k < re.length; k++) if (!Object.is(out[k], Math.hypot(re[k]!, im[k]!))) bad++;
+  expect(re.length).toBeGreaterThan(8000);
+  expect(bad).toBe(0);
 });
