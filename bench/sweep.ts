@@ -12,7 +12,8 @@
  *   evalInfPerSec     = inferences / wall of the 2-worker sweep;
  *   workerRatio       = evalInfPerSec / (2 r)  (issue 14's target ≥ 0.85).
  * Medians over rounds. Also the components, each timed alone (best of 3): a chip's programming (create
- * + program + GDC baseline + first snapshot), one drift snapshot, the float baseline per example.
+ * + program + GDC baseline + first snapshot), one drift snapshot, the float baseline per example (the
+ * sweep's WASM kernel, and plain-JS floatForward, which gives the same bits, for comparison).
  *
  * Run alone: npm run tsbuild && node dist/bench/sweep.js [--rounds N] [--runs N] [--items N]
  * (npm run bench -- --json includes it).
@@ -28,6 +29,7 @@ import { runSweepCells } from '../host/eval/sweep.js';
 import { sharedDataDir } from '../host/paths.js';
 import { deploy, resolveImage } from '../host/runtime/deploy.js';
 import { getGraph } from '../models/graphs/index.js';
+import { floatForward } from '../models/image/float-forward.js';
 import { writeWeightImage } from '../models/image/format.js';
 import type { Bits } from '../host/chip/program.js';
 
@@ -52,7 +54,8 @@ export interface SweepBench {
   workerRatio: number;
   /** Share of the in-thread sweep's wall time that is not inference (median of per-round shares). */
   evalOverheadShare: number;
-  components: { programMs: number; snapshotMs: number; floatMsPerExample: number; inferenceMs: number };
+  /** floatMsPerExample: the sweep's float baseline (floatCorrect, WASM kernel); floatReferenceMsPerExample: floatForward in plain JS, the same bits. */
+  components: { programMs: number; snapshotMs: number; floatMsPerExample: number; floatReferenceMsPerExample: number; inferenceMs: number };
   cores: number;
   loadAverage1m: number;
 }
@@ -115,7 +118,9 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
   }
 
   // Components, each alone: best of 3.
-  let programMs = Infinity, snapshotMs = Infinity, floatMs = Infinity;
+  let programMs = Infinity, snapshotMs = Infinity, floatMs = Infinity, floatRefMs = Infinity;
+  const graph = getGraph('kws');
+  const refN = Math.min(5, data.count);
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const d = await deploy('kws', image, { preset: 'paper', bits: 8, seed: 0, run: i, gdc: true });
@@ -124,6 +129,9 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
     const t2 = performance.now();
     floatCorrect(cfg, data.x, data.y, 0, Math.min(20, data.count));
     const t3 = performance.now();
+    for (let e = 0; e < refN; e++) floatForward(graph, image, data.x.subarray(e * size, (e + 1) * size));
+    const t4 = performance.now();
+    floatRefMs = Math.min(floatRefMs, (t4 - t3) / refN);
     programMs = Math.min(programMs, t1 - t0);
     snapshotMs = Math.min(snapshotMs, t2 - t1);
     floatMs = Math.min(floatMs, (t3 - t2) / Math.min(20, data.count));
@@ -135,7 +143,7 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
     evalInfPerSec: median(evalRates),
     workerRatio: median(ratios),
     evalOverheadShare: median(overhead),
-    components: { programMs, snapshotMs, floatMsPerExample: floatMs, inferenceMs: 1000 / oneThread },
+    components: { programMs, snapshotMs, floatMsPerExample: floatMs, floatReferenceMsPerExample: floatRefMs, inferenceMs: 1000 / oneThread },
     cores: availableParallelism(),
     loadAverage1m: loadavg()[0]!,
   };
@@ -149,7 +157,7 @@ export function formatSweepBench(s: SweepBench): string {
     `sweep: KWS ${s.sweep.image}, ${s.sweep.runs} chips × ${s.sweep.times} times × ${s.sweep.bits} bits × ${s.sweep.items} clips = ${s.sweep.inferences} inferences (${s.cores} cores, load ${s.loadAverage1m.toFixed(1)})`,
     `  one thread: ${s.oneThreadInfPerSec.toFixed(0)} inf/s; overhead share of the in-thread sweep ${(100 * s.evalOverheadShare).toFixed(1)} %`,
     `  2 workers: ${s.evalInfPerSec.toFixed(0)} inf/s = ${s.workerRatio.toFixed(2)} × (2 × one thread) (target ≥ 0.85)`,
-    `  components: programming ${c.programMs.toFixed(0)} ms per chip, snapshot ${c.snapshotMs.toFixed(1)} ms per time, float baseline ${c.floatMsPerExample.toFixed(2)} ms per example, inference ${c.inferenceMs.toFixed(2)} ms`,
+    `  components: programming ${c.programMs.toFixed(0)} ms per chip, snapshot ${c.snapshotMs.toFixed(1)} ms per time, float baseline ${c.floatMsPerExample.toFixed(2)} ms per example (plain-JS floatForward ${c.floatReferenceMsPerExample.toFixed(2)}), inference ${c.inferenceMs.toFixed(2)} ms`,
     `  per chip: ${perChip.toFixed(0)} ms programming + snapshots against ${(perChipInfer / 1000).toFixed(1)} s of inference here; at Figure 7's 949 clips ${((100 * perChip) / (perChip + (perChipInfer * 949) / s.sweep.items)).toFixed(1)} %`,
   ].join('\n');
 }
