@@ -98,10 +98,17 @@ export function im2colConv(
         const iy = oy * stride - padTop + ky;
         if (iy < 0 || iy >= inH) continue;
         const r0 = ky * kw * inC - rowStart;
-        if (rowInside && r0 >= 0 && r0 + kw * inC <= rows) {
-          // The whole kernel row: kw·inC codes contiguous in HWC and in the row vector — one copy.
-          lanes = copyCodes(src, signed, (iy * inW + ix0) * inC, kw * inC, dst + (<usize>r0 << 1), lanes);
-          fetches += kw * inC;
+        if (r0 >= 0 && r0 + kw * inC <= rows) {
+          // The whole kernel row is in the piece: its taps inside the input, kx ∈ [kxFirst, kxEnd), are
+          // contiguous in HWC and in the row vector — one copy (the taps over the padding stay zero).
+          // One copy instead of one per tap matters for few channels (KWS conv1: 4 taps of 1 channel).
+          const kxFirst = rowInside ? 0 : max<i32>(0, -ix0);
+          const kxEnd = rowInside ? kw : min<i32>(kw, inW - ix0);
+          if (kxEnd > kxFirst) {
+            const n = (kxEnd - kxFirst) * inC;
+            lanes = copyCodes(src, signed, (iy * inW + ix0 + kxFirst) * inC, n, dst + (<usize>(r0 + kxFirst * inC) << 1), lanes);
+            fetches += n;
+          }
           continue;
         }
         for (let kx = 0; kx < kw; kx++) {
