@@ -112,7 +112,7 @@ if (!chromium) {
       const judge = new StreamJudge(DEMO_STREAM_CLIPS, new Set(['yes', 'stop', 'go']));
       for (const e of cliRun.events) expect(judge.judge(e).clip, `CLI detection ${e.keyword} at ${e.timeS} s`).not.toBeNull();
       expect(cli.length).toBeGreaterThanOrEqual(2);
-      expect(detections.length).toBeGreaterThanOrEqual(3);
+      expect(detections.length).toBeGreaterThanOrEqual(cli.length);
       // The file's time at the page's t = 0, from the first detection; every detection must then fall on
       // the CLI's time of its keyword in the file (± 0.4 s: the page's windows sit at another phase of the hop).
       const first = cli.find((c) => c.keyword === detections[0]!.keyword);
@@ -139,7 +139,7 @@ if (!chromium) {
       const want = expected.filter((e) => e.timeS >= from - 1e-6 && e.timeS <= to).sort((x, y) => x.timeS - y.timeS).map((e) => e.keyword);
       const heard = detections.filter((d) => snapped(d).timeS <= to).map((d) => d.keyword);
       expect(heard).toEqual(want);
-      expect(want.length).toBeGreaterThanOrEqual(5);
+      expect(want.length).toBeGreaterThanOrEqual(2 * cli.length - 1); // two loops from the first detection: every keyword twice, but perhaps the first one
       expect(await page.locator('.bar-fill[data-score]').count()).toBe(12);
       expect(Number(await data(page, '#meter-kws', 'inferences'))).toBeGreaterThanOrEqual(200);
     }, 300_000);
