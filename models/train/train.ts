@@ -447,14 +447,16 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   // Converter ranges: learned (full) or calibrated on training data (contracts §1).
   let calibrated: ReturnType<typeof calibrateRanges> | null = null;
   let valBeforeBn: number | null = null;
+  // Frozen statistics: the network was trained to them, so re-estimating them would undo that.
+  const reestimate = !o.bnFrozen;
   if (o.mode === 'full') {
     valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, o.bits);
-    withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, o.bits));
+    if (reestimate) withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, o.bits));
   } else {
     if (o.mode === 'noise') {
       // Weight noise inflated the moving statistics too (VWW: 58.8 % float before); calibrate after.
       valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, null);
-      withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, null));
+      if (reestimate) withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, null));
     }
     calibrated = withInputBatches(model, data.calibration(o.calibrationExamples ?? 256), 64, (batches) => calibrateRanges(model, batches));
   }

@@ -93,6 +93,14 @@ describe('train (tiny, real data)', () => {
     expect(r.log.final.valAccuracyBeforeBnReestimation).toBe(r.log.epochs.at(-1)!.valAccuracy);
     expect(Object.keys(r.log.final.valAccuracyQuantized).sort()).toEqual(['4', '6', '8']);
   });
+  it('--bn-stats frozen keeps the statistics the network trained with: no BN re-estimation at the end', async () => {
+    const r = await train({ ...base('frozen'), mode: 'full', bits: 8, steps: 2, init: join(dir, 'a.aonw'), bnFrozen: true });
+    expect(r.log.config.bnStats).toBe('frozen');
+    // The last epoch's validation and the image's are the same network with the same statistics.
+    expect(r.log.final.valAccuracyQuantized['8']).toBe(r.log.epochs.at(-1)!.valAccuracy);
+    await expect(train({ ...base('frozen-bad'), mode: 'baseline', steps: 1, bnFrozen: true })).rejects.toThrow(/needs --mode noise or full/);
+  });
+
   it('full with --range-init calibrated starts S at the stage-1 calibration (moves ≤ ~1e-3 of itself per Adam step)', async () => {
     const r = await train({ ...base('fullcal'), mode: 'full', bits: 8, steps: 1, init: join(dir, 'a.aonw'), rangeInit: 'calibrated' });
     const img = loadWeightImage(r.imagePath, 'kws');
