@@ -31,6 +31,10 @@ async function evalCommand(f: EvalFlags, io: Io): Promise<EvalReport | PartialFi
   if (f.model && f.model.length > 1 && f.bits?.length !== f.model.length) {
     throw new UserError(`--model lists ${f.model.length} images: give --bits with one bit width per image, in the same order (e.g. --bits 8,6,4)`);
   }
+  // The table has one row per bit width: a second image at the same bits would be silently dropped.
+  if (f.model && f.model.length > 1 && new Set(f.bits).size !== f.bits!.length) {
+    throw new UserError(`--bits ${f.bits!.join(',')} repeats a bit width: with several images each needs its own (compare images at the same bits with one eval each)`);
+  }
   const shard = f.shard === undefined ? undefined : parseShard(f.shard);
   if (shard && f.svg !== undefined) throw new UserError('--svg draws the whole sweep: give it to aon-cim merge, not to a --shard run');
   if (f.svg !== undefined) checkOutputPath(f.svg, '--svg');

@@ -82,13 +82,14 @@ describe('aon-cim eval', () => {
     const img = loadWeightImage(m8, 'kws');
     saveWeightImage(other, { ...img, training: { ...img.training, seed: img.training.seed + 1 } });
     const io = recordingIo();
-    const code = await main(['eval', '--task', 'kws', '--data', data, '--held-out', '--model', `${m8},${other}`, '--bits', '8,8', '--runs', '1'], io);
+    const code = await main(['eval', '--task', 'kws', '--data', data, '--held-out', '--model', `${m8},${other}`, '--bits', '8,6', '--runs', '1'], io);
     expect(code).toBe(2);
     expect(io.stderr).toMatch(/trained with different seeds/);
   });
 
   it.each([
     [['eval', '--task', 'kws', '--data', data, '--model', 'a.aonw,b.aonw', '--bits', '8'], /--model lists 2 images: give --bits with one bit width per image/],
+    [['eval', '--task', 'kws', '--data', data, '--model', 'a.aonw,b.aonw', '--bits', '6,6'], /--bits 6,6 repeats a bit width: with several images each needs its own/],
     [['eval', '--task', 'kws', '--data', data, '--model', 'a.aonw,'], /--model: empty image name/],
     [['eval', '--task', 'asr', '--data', data], /task must be kws or vww/],
     [['eval', '--task', 'kws'], /required option '--data <dir>'/],
