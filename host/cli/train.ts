@@ -2,7 +2,8 @@
  * `aon-cim train --task kws|vww --mode baseline|noise|full --bits 8|6|4 [--eta η] [--epochs N]
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
- * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut] [--drift-gain g]`:
+ * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut] [--drift-gain g] [--bn-stats batch|frozen]
+ * [--speed s]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
@@ -44,8 +45,15 @@ interface TrainFlags {
   kdTemp?: number;
   mix?: MixMode;
   driftGain?: number;
+  speed?: number;
   bnStats: 'batch' | 'frozen';
   force?: boolean;
+}
+
+function parseSpeed(v: string): number {
+  const s = parseFiniteNumber(v);
+  if (!(s >= 0 && s < 0.5)) throw new InvalidArgumentError(`speed must be in [0, 0.5) (got ${v})`);
+  return s;
 }
 
 function parseBnStats(v: string): 'batch' | 'frozen' {
@@ -132,6 +140,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--kd-temp <T>', 'distillation temperature (default 2)', parsePositiveNumber)
     .option('--mix <how>', 'vww: mix two augmented images per view: none, mixup, cutmix or mixcut (either, half each) (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
+    .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
@@ -202,6 +211,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.mix !== undefined ? { mix: f.mix } : {}),
           ...(f.driftGain !== undefined ? { driftGainMin: f.driftGain } : {}),
           ...(f.bnStats === 'frozen' ? { bnFrozen: true } : {}),
+          ...(f.speed !== undefined ? { speed: f.speed } : {}),
           force: f.force === true,
           onProgress,
           onEpoch,

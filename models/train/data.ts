@@ -3,7 +3,7 @@
  * speaker; VWW images, split by image. Features come from the runtime's own front ends (host/audio
  * MFCC, host/vision resize + normalize), imported, never restated. Augmentation per epoch, seeded:
  * KWS time shift ±100 ms, background noise (volume ≤ 0.1) in most clips, extra silence cut from
- * background_noise/; VWW flips, crops, brightness.
+ * background_noise/, optionally speed perturbation; VWW flips, crops, brightness, optionally mixing.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { KWS_CLASSES } from '../graphs/kws.js';
 import type { Task } from '../graphs/types.js';
 import { InitRng } from '../image/prng.js';
 import { mixPair, type MixMode } from './mix.js';
+import { changeSpeed } from './speed.js';
 import { shuffleInPlace, validationPredicate, type SplitRow } from '../../host/eval/split.js';
 
 export { VALIDATION_FRACTION } from '../../host/eval/split.js';
@@ -46,6 +47,8 @@ export interface EpochView {
   mix?: MixMode;
   /** The teacher's input size, when it differs from the network's (VWW 96×96×3). */
   teacherInput?: { h: number; w: number; c: number };
+  /** KWS: speed perturbation, each keyword clip resampled by a factor uniform in [1 − s, 1 + s] (speed.ts). */
+  speed?: number;
 }
 
 export interface TaskData {
@@ -128,8 +131,9 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
   val.forEach((c, i) => features(plain(c), valX, i));
   const extraSilence = Math.round(train.length * EXTRA_SILENCE_FRACTION);
 
-  const trainEpoch = (epoch: number): Examples => {
+  const trainEpoch = (epoch: number, view: EpochView = {}): Examples => {
     const rng = new InitRng(seed, 1000 + epoch);
+    const speed = view.speed ?? 0;
     const count = train.length + extraSilence;
     const order = shuffle(Array.from({ length: count }, (_, i) => i), rng);
     const x = new Float32Array(count * MFCC_SIZE);
@@ -138,7 +142,8 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
     order.forEach((src, k) => {
       s.fill(0);
       if (src < train.length) {
-        const c = train[src]!;
+        // Speed perturbation first (its draw only when on: runs without it keep their exact views).
+        const c = speed > 0 ? { pcm: changeSpeed(train[src]!.pcm, 1 + (2 * rng.uniform() - 1) * speed), label: train[src]!.label } : train[src]!;
         // Time shift: the clip moves by up to ±100 ms, zeros fill the gap.
         const shift = Math.floor(rng.uniform() * (2 * TIME_SHIFT_SAMPLES + 1)) - TIME_SHIFT_SAMPLES;
         const n = Math.min(CLIP_SAMPLES, c.pcm.length);

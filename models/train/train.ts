@@ -60,6 +60,8 @@ export interface TrainOptions {
   mix?: MixMode;
   /** `full`: model drift before each ADC with gains log-uniform in [driftGainMin, 1] (model.ts). */
   driftGainMin?: number;
+  /** KWS: speed perturbation of each keyword clip by up to ±speed (speed.ts; default none). */
+  speed?: number;
   /** Stage 2: BN with the init image's statistics, frozen, in training passes (hw.ts HwConfig.bnFrozen). */
   bnFrozen?: boolean;
   /** Overwrite an existing image at `out`. */
@@ -134,6 +136,8 @@ export interface RunConfig {
   kdTemp?: number | null;
   mix?: MixMode | null;
   driftGainMin?: number | null;
+  /** KWS speed perturbation (absent in runs made before it: none). */
+  speed?: number | null;
   /** Absent in runs made before it: batch statistics. */
   bnStats?: 'batch' | 'frozen' | null;
 }
@@ -285,6 +289,8 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.driftGainMin !== undefined && !(o.driftGainMin > 0 && o.driftGainMin <= 1)) {
     throw new UserError(`--drift-gain must be in (0, 1] (got ${o.driftGainMin})`);
   }
+  if (o.speed !== undefined && !(o.speed >= 0 && o.speed < 0.5)) throw new UserError(`--speed must be in [0, 0.5) (got ${o.speed})`);
+  if (o.speed && o.task !== 'kws') throw new UserError('--speed perturbs audio clips: it is for --task kws');
   if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
   if (o.teacher !== undefined && !existsSync(o.teacher)) throw new UserError(`teacher not found: ${o.teacher}`);
@@ -314,6 +320,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     mix: o.mix && o.mix !== 'none' ? o.mix : null,
     driftGainMin: o.driftGainMin ?? null,
     ...(o.bnFrozen ? { bnStats: 'frozen' as const } : {}),
+    ...(o.speed ? { speed: o.speed } : {}),
   };
   const graph = getGraph(o.task);
   await useWasmTrainingBackend();
@@ -329,6 +336,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   const teacherOwnInput = teacher !== null && !(teacher.input.h === h && teacher.input.w === w && teacher.input.c === c);
   const view: EpochView = {
     ...(config.mix ? { mix: config.mix } : {}),
+    ...(config.speed ? { speed: config.speed } : {}),
     ...(teacherOwnInput && teacher ? { teacherInput: teacher.input } : {}),
   };
   if (teacherOwnInput && o.task !== 'vww') throw new UserError(`teacher ${o.teacher} takes ${teacher!.input.h}×${teacher!.input.w}×${teacher!.input.c}, the network ${h}×${w}×${c}`);

@@ -162,10 +162,23 @@ describe.skipIf(!existsSync(teacherFile))(`distillation (teacher not found at ${
     // Another teacher setting is another run: its checkpoint is refused.
     await expect(train({ ...o, kd: { weight: 0.5, temp: 3 }, resume: true, force: true })).rejects.toThrow(/other settings/);
   });
+  it('speed perturbation: logged, another run than without it, resumes bit-identically', async () => {
+    const o: TrainOptions = { ...kd('sp-r'), speed: 0.15 };
+    await train({ ...o, stopAfterEpochs: 1 });
+    const resumed = await train({ ...o, resume: true });
+    expect(resumed.log.config).toMatchObject({ speed: 0.15 });
+    const whole = await train({ ...kd('sp-w'), speed: 0.15 });
+    sameWeights(loadWeightImage(whole.imagePath, 'kws'), loadWeightImage(resumed.imagePath, 'kws'));
+    const plain = loadWeightImage(join(dir, 'kd-a.aonw'), 'kws');
+    expect(Buffer.from(loadWeightImage(whole.imagePath, 'kws').layers[0]!.weights.buffer).equals(Buffer.from(plain.layers[0]!.weights.buffer))).toBe(false);
+    await expect(train({ ...o, speed: 0.1, resume: true, force: true })).rejects.toThrow(/other settings/);
+  });
   it('bad distillation settings are user errors before any work', async () => {
     await expect(train({ ...kd('kd-x'), kd: { weight: 1.5 } })).rejects.toThrow(/kd-weight/);
     await expect(train({ ...kd('kd-x'), kd: { temp: 0 } })).rejects.toThrow(/kd-temp/);
     await expect(train({ ...kd('kd-x'), mix: 'mixup' })).rejects.toThrow(/for --task vww/);
+    await expect(train({ ...kd('kd-x'), speed: 0.5 })).rejects.toThrow(/--speed must be in/);
+    await expect(train({ ...kd('kd-x'), task: 'vww', speed: 0.1 })).rejects.toThrow(/for --task kws/);
     await expect(train({ ...kd('kd-x'), teacher: join(dir, 'none.tflite') })).rejects.toThrow(/teacher not found/);
     await expect(train({ ...kd('kd-x'), task: 'kws', teacher: defaultTeacherPath('vww') })).rejects.toThrow();
   });
