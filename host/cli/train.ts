@@ -3,7 +3,7 @@
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
  * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut] [--drift-gain g] [--bn-stats batch|frozen]
- * [--speed s]`:
+ * [--speed s] [--crop light|inception]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
@@ -16,6 +16,7 @@ import { sharedDataDir } from '../paths.js';
 import type { EpochLog, TrainProgress } from '../../models/train/train.js';
 import { RANGE_INITS, type RangeInit } from '../../models/train/options.js';
 import { MIX_MODES, type MixMode } from '../../models/train/mix.js';
+import { CROP_MODES, type CropMode } from '../../models/train/crop-modes.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './command.js';
 import { parseBits, parseFiniteNumber, parseNonNegInt, parsePositiveInt } from './options.js';
@@ -46,6 +47,7 @@ interface TrainFlags {
   mix?: MixMode;
   driftGain?: number;
   speed?: number;
+  crop?: CropMode;
   bnStats: 'batch' | 'frozen';
   force?: boolean;
 }
@@ -54,6 +56,11 @@ function parseSpeed(v: string): number {
   const s = parseFiniteNumber(v);
   if (!(s >= 0 && s < 0.5)) throw new InvalidArgumentError(`speed must be in [0, 0.5) (got ${v})`);
   return s;
+}
+
+function parseCrop(v: string): CropMode {
+  if ((CROP_MODES as readonly string[]).includes(v)) return v as CropMode;
+  throw new InvalidArgumentError(`crop must be one of ${CROP_MODES.join(', ')} (got "${v}")`);
 }
 
 function parseBnStats(v: string): 'batch' | 'frozen' {
@@ -141,6 +148,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--mix <how>', 'vww: mix two augmented images per view: none, mixup, cutmix or mixcut (either, half each) (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
     .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
+    .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
@@ -212,6 +220,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.driftGain !== undefined ? { driftGainMin: f.driftGain } : {}),
           ...(f.bnStats === 'frozen' ? { bnFrozen: true } : {}),
           ...(f.speed !== undefined ? { speed: f.speed } : {}),
+          ...(f.crop !== undefined ? { crop: f.crop } : {}),
           force: f.force === true,
           onProgress,
           onEpoch,

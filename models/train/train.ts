@@ -16,6 +16,7 @@ import { loadCheckpoint, modelState, restoreModelState, saveCheckpoint } from '.
 import { loadTaskData, type EpochView, type Examples, type TaskData } from './data.js';
 import { DEFAULT_KD, type KdConfig } from './distill.js';
 import type { MixMode } from './mix.js';
+import type { CropMode } from './crop-modes.js';
 import { exportImage, initFromImage } from './export.js';
 import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
@@ -62,6 +63,8 @@ export interface TrainOptions {
   driftGainMin?: number;
   /** KWS: speed perturbation of each keyword clip by up to ±speed (speed.ts; default none). */
   speed?: number;
+  /** VWW: how training views are cropped (data.ts CropMode; default light). */
+  crop?: CropMode;
   /** Stage 2: BN with the init image's statistics, frozen, in training passes (hw.ts HwConfig.bnFrozen). */
   bnFrozen?: boolean;
   /** Overwrite an existing image at `out`. */
@@ -138,6 +141,8 @@ export interface RunConfig {
   driftGainMin?: number | null;
   /** KWS speed perturbation (absent in runs made before it: none). */
   speed?: number | null;
+  /** VWW crops (absent: light). */
+  crop?: CropMode | null;
   /** Absent in runs made before it: batch statistics. */
   bnStats?: 'batch' | 'frozen' | null;
 }
@@ -290,6 +295,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     throw new UserError(`--drift-gain must be in (0, 1] (got ${o.driftGainMin})`);
   }
   if (o.speed !== undefined && !(o.speed >= 0 && o.speed < 0.5)) throw new UserError(`--speed must be in [0, 0.5) (got ${o.speed})`);
+  if (o.crop === 'inception' && o.task !== 'vww') throw new UserError('--crop inception crops images: it is for --task vww');
   if (o.speed && o.task !== 'kws') throw new UserError('--speed perturbs audio clips: it is for --task kws');
   if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
@@ -321,6 +327,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     driftGainMin: o.driftGainMin ?? null,
     ...(o.bnFrozen ? { bnStats: 'frozen' as const } : {}),
     ...(o.speed ? { speed: o.speed } : {}),
+    ...(o.crop === 'inception' ? { crop: o.crop } : {}),
   };
   const graph = getGraph(o.task);
   await useWasmTrainingBackend();
@@ -337,6 +344,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   const view: EpochView = {
     ...(config.mix ? { mix: config.mix } : {}),
     ...(config.speed ? { speed: config.speed } : {}),
+    ...(config.crop ? { crop: config.crop } : {}),
     ...(teacherOwnInput && teacher ? { teacherInput: teacher.input } : {}),
   };
   if (teacherOwnInput && o.task !== 'vww') throw new UserError(`teacher ${o.teacher} takes ${teacher!.input.h}×${teacher!.input.w}×${teacher!.input.c}, the network ${h}×${w}×${c}`);

@@ -179,6 +179,7 @@ describe.skipIf(!existsSync(teacherFile))(`distillation (teacher not found at ${
     await expect(train({ ...kd('kd-x'), mix: 'mixup' })).rejects.toThrow(/for --task vww/);
     await expect(train({ ...kd('kd-x'), speed: 0.5 })).rejects.toThrow(/--speed must be in/);
     await expect(train({ ...kd('kd-x'), task: 'vww', speed: 0.1 })).rejects.toThrow(/for --task kws/);
+    await expect(train({ ...kd('kd-x'), crop: 'inception' })).rejects.toThrow(/for --task vww/);
     await expect(train({ ...kd('kd-x'), teacher: join(dir, 'none.tflite') })).rejects.toThrow(/teacher not found/);
     await expect(train({ ...kd('kd-x'), task: 'kws', teacher: defaultTeacherPath('vww') })).rejects.toThrow();
   });
