@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, Tensor4D, TensorInfo } from '@tensorflow/tfjs';
+import { fusedQuantizeKernels } from './fused-quantize.js';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -149,10 +150,13 @@ let registered = false;
 /** The backend's own kernels we replaced (the benchmark's reference). */
 const stock = new Map<string, KernelConfig>();
 
-/** Registers the gradient kernels (replacing the stock wasm `Conv2DBackpropInput`). Idempotent. */
+/**
+ * Registers the gradient kernels (replacing the stock wasm `Conv2DBackpropInput`) and the fused
+ * quantizer's (fused-quantize.ts). Idempotent.
+ */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
-  for (const c of configs) {
+  for (const c of [...configs, ...fusedQuantizeKernels]) {
     const old = tf.getKernel(c.kernelName, 'wasm');
     if (old !== undefined) {
       stock.set(c.kernelName, old as KernelConfig);

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { layerShapes, type LayerShape } from '../graphs/shapes.js';
 import type { LayerSpec, NetworkGraph } from '../graphs/types.js';
+import { fusedQuantizeAvailable, quantizeFused, type QuantNoise } from './fused-quantize.js';
 import { clipNoiseSTE, quantize } from './ste.js';
 
 /** Keras' BatchNormalization defaults. */
@@ -198,6 +199,15 @@ export function keepMask(shape: number[], p: number, seed: number): tf.Tensor {
   return tf.tensor(out, shape);
 }
 
+/**
+ * One converter (eq. 4, quantization noise when `noise` is given): the fused op on the wasm backend
+ * (fused-quantize.ts), else keepMask + quantize as tfjs ops; the two give the same bits.
+ */
+export function converter(t: tf.Tensor, r: tf.Scalar, bits: number, noise: QuantNoise | null): tf.Tensor {
+  if (fusedQuantizeAvailable()) return quantizeFused(t, r, bits, noise);
+  return quantize(t, r, bits, noise ? keepMask(t.shape, noise.p, noise.seed) : null);
+}
+
 /** The array operation: conv 'same', depthwise or dense (dense flattens HWC). */
 export function arrayOp(layer: AnalogLayerParams, x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
   const s = layer.spec;
@@ -255,8 +265,8 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
   const store = (t: tf.Tensor4D, name: string, purposeBase: number): tf.Tensor4D => {
     const reader = consumers.get(name);
     if (reader === undefined || dacBits === null) return t;
-    const keep = qTrain ? keepMask(t.shape, opts.quantNoiseP, subSeed(opts.seed, reader, purposeBase)) : null;
-    return quantize(t, rDacs[reader]!, dacBits, keep) as tf.Tensor4D;
+    const noise = qTrain ? { p: opts.quantNoiseP, seed: subSeed(opts.seed, reader, purposeBase) } : null;
+    return converter(t, rDacs[reader]!, dacBits, noise) as tf.Tensor4D;
   };
   const tensors = new Map<string, tf.Tensor4D>();
   const raw = new Map<string, tf.Tensor4D>([['input', x]]);
@@ -274,9 +284,10 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
     // Clones (they share data): disposing a tap must not free the caller's input tensor.
     if (taps) taps.push({ input: tf.keep(tf.clone(raw.get(s.input)!)), preActivation: tf.keep(tf.clone(y)) });
     if (opts.bits !== null) {
-      const keep = qTrain ? keepMask(y.shape, opts.quantNoiseP, subSeed(opts.seed, i, 3)) : null;
+      const noise = qTrain ? { p: opts.quantNoiseP, seed: subSeed(opts.seed, i, 3) } : null;
       const g = opts.training && opts.driftGain !== undefined ? driftGainOf(opts.seed, i, opts.driftGain) : 1;
-      y = g === 1 ? (quantize(y, layer.rAdc as tf.Scalar, opts.bits, keep) as tf.Tensor4D) : (tf.div(quantize(tf.mul(y, g), layer.rAdc as tf.Scalar, opts.bits, keep), g) as tf.Tensor4D);
+      const rAdc = layer.rAdc as tf.Scalar;
+      y = g === 1 ? (converter(y, rAdc, opts.bits, noise) as tf.Tensor4D) : (tf.div(converter(tf.mul(y, g), rAdc, opts.bits, noise), g) as tf.Tensor4D);
     }
     y = digitalAffine(layer, y, opts.training && !opts.bnFrozen, opts.bnMomentum ?? BN_MOMENTUM);
     if (s.relu) y = tf.relu(y);
