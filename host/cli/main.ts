@@ -15,6 +15,7 @@ const commands: Array<() => Promise<{ register: RegisterCommand }>> = [
   () => import('./train.js'),
   () => import('./device.js'),
   () => import('./export-onnx.js'),
+  () => import('./correct-targets.js'),
   () => import('./vww.js'),
   () => import('./energy.js'),
   () => import('./map.js'),

@@ -64,6 +64,7 @@ function checkTraining(t: unknown): TrainingMeta {
   if (!Number.isSafeInteger(t.epochs) || (t.epochs as number) < 0) fail(`training.epochs must be an integer ≥ 0 (got ${JSON.stringify(t.epochs)})`);
   if (!(t.valAccuracy === null || finite(t.valAccuracy))) fail(`training.valAccuracy must be a number or null (got ${JSON.stringify(t.valAccuracy)})`);
   if (typeof t.createdAt !== 'string') fail('training.createdAt must be a string');
+  if (!(t.targets === undefined || t.targets === 'mean-corrected')) fail(`training.targets must be "mean-corrected" or absent (got ${JSON.stringify(t.targets)})`);
   return {
     method: t.method as TrainingMeta['method'],
     eta: t.eta as number,
@@ -73,6 +74,7 @@ function checkTraining(t: unknown): TrainingMeta {
     epochs: t.epochs as number,
     valAccuracy: t.valAccuracy as number | null,
     createdAt: t.createdAt as string,
+    ...(t.targets === 'mean-corrected' ? { targets: 'mean-corrected' as const } : {}),
   };
 }
 

@@ -16,6 +16,12 @@ export interface TrainingMeta {
   valAccuracy: number | null;
   /** ISO time of writing. */
   createdAt: string;
+  /**
+   * Absent: the weights are the trained network and the chip's programming targets alike.
+   * 'mean-corrected': the weights are targets that cancel the PCM's mean programming error; the trained
+   * network is programming-targets.ts trainedNetwork(image).
+   */
+  targets?: 'mean-corrected';
 }
 
 /**

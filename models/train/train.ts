@@ -22,6 +22,7 @@ import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reesti
 import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, type AnalogModel } from './model.js';
 import type { Teacher } from '../teacher/teacher.js';
+import { trainedNetwork, withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
 
 export interface TrainOptions {
   task: Task;
@@ -63,6 +64,8 @@ export interface TrainOptions {
   driftGainMin?: number;
   /** KWS: speed perturbation of each keyword clip by up to ±speed (speed.ts; default none). */
   speed?: number;
+  /** What the written image holds (programming-targets.ts; default mean-corrected). Export only: not part of the run's config. */
+  targets?: TargetMode;
   /** VWW: how training views are cropped (data.ts CropMode; default light). */
   crop?: CropMode;
   /** Stage 2: BN with the init image's statistics, frozen, in training passes (hw.ts HwConfig.bnFrozen). */
@@ -116,6 +119,8 @@ export interface TrainLog {
     samplesPerSec: number;
   };
   image: string;
+  /** What the image holds: programming targets corrected for the PCM's mean error, or the trained weights (absent in older logs: trained). */
+  targets?: TargetMode;
   createdAt: string;
 }
 
@@ -352,7 +357,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   const model = createModel(graph, o.seed);
   let initImage: WeightImage | null = null;
   if (init) {
-    initImage = loadWeightImage(init, graph.name);
+    initImage = trainedNetwork(loadWeightImage(init, graph.name)); // train the network, not its chip targets
     initFromImage(model, initImage, data.calibration(256));
     if (o.mode === 'full') {
       if (config.rangeInit === 'image') {
@@ -489,7 +494,9 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     valAccuracy: valFloat,
     createdAt: new Date().toISOString(),
   };
-  const image = exportImage(model, meta, calibrated);
+  const trained = exportImage(model, meta, calibrated);
+  const targets = o.targets ?? 'mean-corrected';
+  const image = targets === 'mean-corrected' ? withCorrectedTargets(trained) : trained;
   mkdirSync(dirname(o.out), { recursive: true });
   saveWeightImage(o.out, image);
   const wallSec = (performance.now() - t0) / 1000;
@@ -509,6 +516,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       samplesPerSec: runSamplesPerSec(epochLogs),
     },
     image: o.out,
+    targets,
     createdAt: meta.createdAt,
   };
   const logPath = logPathFor(o.out);

@@ -26,8 +26,10 @@ describe('aon-cim train', () => {
     expect(io.stdout).toMatch(/^wrote .*tiny\.aonw/);
     expect(io.stderr).toMatch(/^epoch 1: step \d+, loss/m);
     const image = loadWeightImage(out, 'kws');
-    expect(image.training).toMatchObject({ method: 'baseline', seed: 3, bits: null, eta: 0 });
+    // By default the image holds programming targets corrected for the PCM's mean error (programming-targets.ts).
+    expect(image.training).toMatchObject({ method: 'baseline', seed: 3, bits: null, eta: 0, targets: 'mean-corrected' });
     const log = JSON.parse(readFileSync(join(dir, 'tiny.log.json'), 'utf8'));
+    expect(log.targets).toBe('mean-corrected');
     expect(log.config).toMatchObject({ task: 'kws', mode: 'baseline', steps: 2, batch: 16, seed: 3 });
     expect(Object.keys(log.final.valAccuracyQuantized).sort()).toEqual(['4', '6', '8']);
     expect(existsSync(join(dir, 'ck', 'state.json'))).toBe(true);
@@ -36,6 +38,7 @@ describe('aon-cim train', () => {
   it.each([
     [['--task', 'asr', '--mode', 'baseline'], /task must be kws or vww/],
     [['--task', 'kws', '--mode', 'baseline', '--bits', '5'], /bits must be 8, 6 or 4/],
+    [['--task', 'kws', '--mode', 'baseline', '--targets', 'exact'], /--targets.*expected mean-corrected or trained \(got exact\)/],
     [['--task', 'kws', '--mode', 'full', '--eta', '1.5'], /eta must be in \[0, 1\)/],
     [['--task', 'kws', '--mode', 'noise', '--init', '/nonexistent.aonw', '--limit', '20'], /stage 2 \(noise\) starts from the stage-1 image/],
   ])('rejects %j clearly', async (args, message) => {

@@ -1,0 +1,104 @@
+/**
+ * Programming targets that cancel the PCM's mean programming error (docs/pcm-model.md §1–2).
+ *
+ * A conductance cannot go below 0: G_P = max(G_T + σ_P(G_T)·z, 0). Every weight is a differential pair
+ * whose unused device has target 0 and so programs to E[max(σ_P(0)·z, 0)] = σ_P(0)/√(2π) ≈ 0.0042·g_max,
+ * and devices with small targets land above them on average. The result is a systematic shrinkage of
+ * every weight by ~0.4 % of W_max, the same on every chip. Unlike the random part it adds coherently
+ * over a column's rows (post-ReLU inputs are ≥ 0), and deep networks feel it: VWW full-8 loses ~4 points
+ * to it alone in float.
+ *
+ * A `mean-corrected` image stores targets y chosen so that the expected programmed weight equals the
+ * trained one: E[G+ − G−]/g_max = m(|y|)·sign(y) − … with m(g) = E[max(g + σ_P(g)·z, 0)], i.e. the trained
+ * weight is x = sign(y)·(m(|y|) − m(0)). The targets are what the chip programs; float references (the
+ * float baseline, ONNX export, further training) use the trained weights, recovered exactly by the
+ * forward map. Read noise and drift are left out: read noise is zero-mean before its own clip, and drift
+ * is a global scale that the GDC removes (its conductance dependence is second order).
+ */
+import type { WeightImage } from './types.js';
+
+/** What an image written by the trainer holds: chip targets corrected for the mean error, or the trained weights. */
+export type TargetMode = 'mean-corrected' | 'trained';
+export const TARGET_MODES: readonly TargetMode[] = ['mean-corrected', 'trained'];
+
+/** σ_P / g_max as a function of the normalised target g ∈ [0, 1] (the device model's polynomial, µS ÷ 25 µS). */
+export function sigmaProgNorm(g: number): number {
+  return Math.max(0.26348 + 1.965 * g - 1.1731 * g * g, 0) / 25;
+}
+
+/** Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7), enough for a mean of ~1e-2 · g_max. */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496735) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+
+const normalPdf = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+const normalCdf = (z: number) => 0.5 * (1 + erf(z / Math.SQRT2));
+
+/** E[max(g + σ_P(g)·z, 0)] for a normalised target g ≥ 0: the mean of a normal clipped at 0 from below. */
+export function expectedProgrammedNorm(g: number): number {
+  const s = sigmaProgNorm(g);
+  return g * normalCdf(g / s) + s * normalPdf(g / s);
+}
+
+const M0 = expectedProgrammedNorm(0);
+const M1 = expectedProgrammedNorm(1);
+
+/** The expected programmed weight (÷ W_max) of a pair programmed for target y ∈ [−1, 1]. */
+export function expectedWeightNorm(y: number): number {
+  return Math.sign(y) * (expectedProgrammedNorm(Math.abs(y)) - M0);
+}
+
+/**
+ * The target y whose expected programmed weight is x (both ÷ W_max). |x| beyond what |y| ≤ 1 reaches
+ * (x ≥ m(1) − m(0) ≈ 0.9958) gets y = ±1: the closest the array can do (those weights keep a 0.42 %
+ * shrinkage on the chip).
+ */
+export function correctedTargetNorm(x: number): number {
+  const a = Math.abs(x);
+  if (a === 0) return 0;
+  if (a >= M1 - M0) return Math.sign(x);
+  let lo = 0;
+  let hi = 1;
+  for (let k = 0; k < 60; k++) {
+    const mid = 0.5 * (lo + hi);
+    if (expectedProgrammedNorm(mid) - M0 < a) lo = mid;
+    else hi = mid;
+  }
+  return Math.sign(x) * 0.5 * (lo + hi);
+}
+
+function mapWeights(image: WeightImage, f: (xNorm: number) => number): WeightImage['layers'] {
+  return image.layers.map((l) => {
+    const w = new Float32Array(l.weights.length);
+    for (let i = 0; i < w.length; i++) {
+      // Math.fround before the bound: a float32 rounding up past wMax would make the image invalid.
+      const v = Math.fround(f(l.weights[i]! / l.wMax) * l.wMax);
+      w[i] = Math.min(Math.max(v, -l.wMax), l.wMax);
+    }
+    return { ...l, weights: w };
+  });
+}
+
+/** The image with mean-corrected programming targets (an image already corrected is returned as is). */
+export function withCorrectedTargets(image: WeightImage): WeightImage {
+  if (image.training.targets === 'mean-corrected') return image;
+  return { ...image, training: { ...image.training, targets: 'mean-corrected' }, layers: mapWeights(image, correctedTargetNorm) };
+}
+
+/**
+ * The trained weight (÷ W_max) behind a corrected target: its expected programmed weight, except at
+ * ±1, where the trained weight was at the clip bound (learned clipping piles weights there) and the
+ * array could not go further.
+ */
+export function trainedWeightNorm(y: number): number {
+  return Math.abs(y) >= 1 ? Math.sign(y) : expectedWeightNorm(y);
+}
+
+/** The trained network behind an image: a mean-corrected image's targets mapped back, else the image. */
+export function trainedNetwork(image: WeightImage): WeightImage {
+  if (image.training.targets !== 'mean-corrected') return image;
+  const { targets: _dropped, ...training } = image.training;
+  return { ...image, training, layers: mapWeights(image, trainedWeightNorm) };
+}
