@@ -1,15 +1,15 @@
 /**
- * `aon-cim correct-targets --model IN.aonw --out OUT.aonw [--force]`: a copy of a weight image whose
- * programming targets cancel the PCM's mean programming error (models/image/programming-targets.ts).
- * For images trained before the trainer did this itself (`train --targets`). The trained network is
- * unchanged: float baselines and ONNX export read it back from the targets.
+ * `aon-cim correct-targets --model IN.aonw --out OUT.aonw [--force]`: a copy of a weight image marked
+ * for mean-corrected programming (models/image/programming-targets.ts): the chip then programs targets
+ * whose expected weight is the trained one. For images trained before the trainer marked its images
+ * itself (`train --targets`). The weights, the trained network, are unchanged.
  */
 import { existsSync, realpathSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { loadWeightImage } from '../../models/image/load.js';
 import { writeWeightImage } from '../../models/image/format.js';
-import { expectedWeightNorm, withCorrectedTargets } from '../../models/image/programming-targets.js';
+import { correctedTargetNorm, expectedWeightNorm, withCorrectedTargets } from '../../models/image/programming-targets.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './command.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
@@ -23,13 +23,13 @@ interface CorrectFlags {
 export const register: RegisterCommand = (program: Command, io: Io) => {
   program
     .command('correct-targets')
-    .description('copy a weight image with programming targets that cancel the PCM\'s mean programming error (the chip\'s average weight = the trained weight)')
+    .description('copy a weight image, marked so that the chip programs targets that cancel the PCM\'s mean programming error (its average weight = the trained weight)')
     .requiredOption('--model <image>', 'weight image (.aonw) to correct')
     .requiredOption('--out <image>', 'where to write the corrected image (never overwritten without --force)')
     .option('--force', 'overwrite an existing --out image')
     .action((flags: CorrectFlags) => {
       const image = loadWeightImage(flags.model);
-      if (image.training.targets === 'mean-corrected') throw new UserError(`${flags.model} already holds mean-corrected targets`);
+      if (image.training.targets === 'mean-corrected') throw new UserError(`${flags.model} is already marked for mean-corrected targets`);
       checkOutputPath(flags.out, '--out');
       if (existsSync(flags.out)) {
         if (realpathSync(flags.out) === realpathSync(flags.model)) throw new UserError('--out is the --model image itself; write the copy elsewhere');
@@ -43,16 +43,16 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
       let residual = 0;
       let atBound = 0;
       let total = 0;
-      corrected.layers.forEach((l, i) => {
-        const w = image.layers[i]!.weights;
-        total += w.length;
-        for (let k = 0; k < w.length; k++) {
-          const y = l.weights[k]! / l.wMax;
-          moved = Math.max(moved, Math.abs(l.weights[k]! - w[k]!) / l.wMax);
-          if (Math.abs(y) >= 1 - 1e-6) atBound++;
-          else residual = Math.max(residual, Math.abs(expectedWeightNorm(y) - w[k]! / l.wMax));
+      for (const l of image.layers) {
+        total += l.weights.length;
+        for (const w of l.weights) {
+          const x = w / l.wMax;
+          const y = correctedTargetNorm(x);
+          moved = Math.max(moved, Math.abs(y - x));
+          if (Math.abs(y) === 1) atBound++;
+          else residual = Math.max(residual, Math.abs(expectedWeightNorm(y) - x));
         }
-      });
+      }
       io.out(
         `wrote ${flags.out}: ${image.network}, ${image.layers.length} layers; targets moved by up to ${(100 * moved).toFixed(2)} % of W_max; ` +
           `expected programmed weights within ${(100 * residual).toExponential(1)} % of W_max of the trained ones ` +

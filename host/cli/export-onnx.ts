@@ -14,7 +14,6 @@ import type { Io } from './io.js';
 import type { RegisterCommand } from './command.js';
 import { parseNonNegInt } from './options.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
-import { trainedNetwork } from '../../models/image/programming-targets.js';
 
 interface ExportFlags {
   model: string;
@@ -37,7 +36,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
         throw new UserError('export-onnx needs exactly one of --image FILE or --random SEED');
       }
       checkOutputPath(flags.out, '--out');
-      const image = flags.image !== undefined ? trainedNetwork(loadWeightImage(flags.image, graph.name)) : randomImage(graph.name, flags.random);
+      const image = flags.image !== undefined ? loadWeightImage(flags.image, graph.name) : randomImage(graph.name, flags.random);
       const model = buildOnnxModel(graph, image);
       const bytes = encodeOnnxModel(model);
       writeOutput(flags.out, bytes);

@@ -14,25 +14,26 @@ import { layerShapes } from '../../models/graphs/shapes.js';
 import type { NetworkGraph } from '../../models/graphs/types.js';
 import { validateWeightImage } from '../../models/image/format.js';
 import type { WeightImage } from '../../models/image/types.js';
+import { targetMapOf } from '../../models/image/programming-targets.js';
 import type { BufferRef, LayerDescriptor, LayerProgram, Piece } from '../chip/program.js';
 import { planSram, type SramBuffer } from './sram-planner.js';
 import { PAPER_ARRAY, placeNetwork, type PlacedPiece, type TileSpec } from './tiler.js';
 
 /** Target weights of one piece, row-major rect.rows × rect.cols (layouts: models/graphs/types.ts). */
-function pieceTargets(kind: LayerDescriptor['kind'], weights: Float32Array, wMax: number, cout: number, p: PlacedPiece): Float32Array {
+function pieceTargets(kind: LayerDescriptor['kind'], weights: Float32Array, wMax: number, cout: number, p: PlacedPiece, target: (w: number) => number): Float32Array {
   const { rows, cols } = p.rect;
   const t = new Float32Array(rows * cols);
   if (kind === 'depthwise') {
     // Rows ordered (tap, channel) over this piece's channels; only the diagonal holds weights.
     const taps = rows / cols;
     for (let tap = 0; tap < taps; tap++) {
-      for (let c = 0; c < cols; c++) t[(tap * cols + c) * cols + c] = weights[tap * cout + p.colStart + c]! / wMax;
+      for (let c = 0; c < cols; c++) t[(tap * cols + c) * cols + c] = target(weights[tap * cout + p.colStart + c]! / wMax);
     }
     return t;
   }
   for (let r = 0; r < rows; r++) {
     const src = (p.rowStart + r) * cout + p.colStart;
-    for (let c = 0; c < cols; c++) t[r * cols + c] = weights[src + c]! / wMax;
+    for (let c = 0; c < cols; c++) t[r * cols + c] = target(weights[src + c]! / wMax);
   }
   return t;
 }
@@ -50,6 +51,7 @@ export function compileProgram(graph: NetworkGraph, image: WeightImage, geometry
   const placement = placeNetwork(graph, geometry);
   const sram = planSram(graph, SRAM_BANK_BYTES, shapes);
   const absS = Math.abs(image.S);
+  const target = targetMapOf(image); // mean-corrected programming when the image asks for it
 
   // Each tensor's codes use the DAC range of the layer that reads it as input.
   const rangeOf = new Map<string, { rDac: number; by: string }>();
@@ -74,7 +76,7 @@ export function compileProgram(graph: NetworkGraph, image: WeightImage, geometry
       rect: { ...p.rect },
       rowStart: p.rowStart,
       colStart: p.colStart,
-      targets: pieceTargets(sh.kind, img.weights, img.wMax, sh.cout, p),
+      targets: pieceTargets(sh.kind, img.weights, img.wMax, sh.cout, p, target),
     }));
     const src = ref(sram.buffers.get(spec.input)!);
     const last = i === graph.layers.length - 1;

@@ -13,7 +13,6 @@ import { getGraph } from '../../models/graphs/index.js';
 import type { GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
 import { deploy } from '../runtime/deploy.js';
-import { trainedNetwork } from '../../models/image/programming-targets.js';
 
 export interface SweepConfig {
   network: NetworkName;
@@ -88,7 +87,7 @@ export async function evaluateRun(
  */
 export function floatCorrect(cfg: Pick<SweepConfig, 'network' | 'imageBytes'>, x: Float32Array, y: Int32Array, from: number, to: number): number {
   const graph = getGraph(cfg.network);
-  const image = trainedNetwork(readWeightImage(cfg.imageBytes, cfg.network));
+  const image = readWeightImage(cfg.imageBytes, cfg.network);
   return floatCorrectWith(new FloatForwarder(graph, image), x, y, from, to);
 }
 

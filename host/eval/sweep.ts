@@ -18,7 +18,6 @@ import type { InputSet } from './inputs.js';
 import type { WorkerInit, WorkerJob, WorkerMessage } from './worker.js';
 import { meanStd } from './stats.js';
 import { allCells, type Cell } from './shard.js';
-import { trainedNetwork } from '../../models/image/programming-targets.js';
 
 export interface SweepPoint {
   bits: Bits;
@@ -136,7 +135,7 @@ export async function runSweepJobs(sweeps: readonly SweepJob[], data: InputSet, 
       if (job.kind === 'run') collect(job.job, job.run, (await evaluateRun(plans[job.job]!.cfg, job.run, data.x, data.y, step, job.cells)).correct);
       else {
         const cfg = plans[job.job]!.cfg;
-        if (!nets.has(job.job)) nets.set(job.job, new FloatForwarder(getGraph(cfg.network), trainedNetwork(readWeightImage(cfg.imageBytes, cfg.network))));
+        if (!nets.has(job.job)) nets.set(job.job, new FloatForwarder(getGraph(cfg.network), readWeightImage(cfg.imageBytes, cfg.network)));
         floatRight[job.job]! += floatCorrectWith(nets.get(job.job)!, data.x, data.y, job.from, job.to);
         step();
       }

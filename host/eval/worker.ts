@@ -8,7 +8,6 @@ import { getGraph } from '../../models/graphs/index.js';
 import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { readWeightImage } from '../../models/image/format.js';
 import { evaluateRun, floatCorrectWith, type RunCell, type SweepConfig } from './run.js';
-import { trainedNetwork } from '../../models/image/programming-targets.js';
 
 export type WorkerJob = { kind: 'run'; job: number; run: number; cells?: RunCell[] } | { kind: 'float'; job: number; from: number; to: number };
 export type WorkerMessage =
@@ -33,7 +32,7 @@ if (parentPort) {
     let net = nets.get(j);
     if (!net) {
       const cfg = cfgs[j]!;
-      net = new FloatForwarder(getGraph(cfg.network), trainedNetwork(readWeightImage(cfg.imageBytes, cfg.network)));
+      net = new FloatForwarder(getGraph(cfg.network), readWeightImage(cfg.imageBytes, cfg.network));
       nets.set(j, net);
     }
     return net;

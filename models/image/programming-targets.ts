@@ -8,12 +8,12 @@
  * over a column's rows (post-ReLU inputs are ≥ 0), and deep networks feel it: VWW full-8 loses ~4 points
  * to it alone in float.
  *
- * A `mean-corrected` image stores targets y chosen so that the expected programmed weight equals the
- * trained one: E[G+ − G−]/g_max = m(|y|)·sign(y) − … with m(g) = E[max(g + σ_P(g)·z, 0)], i.e. the trained
- * weight is x = sign(y)·(m(|y|) − m(0)). The targets are what the chip programs; float references (the
- * float baseline, ONNX export, further training) use the trained weights, recovered exactly by the
- * forward map. Read noise and drift are left out: read noise is zero-mean before its own clip, and drift
- * is a global scale that the GDC removes (its conductance dependence is second order).
+ * An image marked `mean-corrected` (training.targets) keeps its trained weights x; the compiler
+ * (host/compiler/compile.ts) programs each pair for the target y with sign(y)·(m(|y|) − m(0)) = x, where
+ * m(g) = E[max(g + σ_P(g)·z, 0)], so the expected programmed weight is the trained one. Float references
+ * (eval's float baseline, ONNX export, further training) read the weights as they are. Read noise and
+ * drift are left out: read noise is zero-mean before its own clip, and drift is mostly a global factor
+ * that GDC removes.
  */
 import type { WeightImage } from './types.js';
 
@@ -59,6 +59,9 @@ export function correctedTargetNorm(x: number): number {
   const a = Math.abs(x);
   if (a === 0) return 0;
   if (a >= M1 - M0) return Math.sign(x);
+  // Eight σ_P above 0 the clip is 1e-15 of the mean away: m(y) = y, so y = x + m(0) (most weights).
+  const y0 = a + M0;
+  if (y0 >= 8 * sigmaProgNorm(y0)) return Math.sign(x) * y0;
   let lo = 0;
   let hi = 1;
   for (let k = 0; k < 60; k++) {
@@ -69,36 +72,16 @@ export function correctedTargetNorm(x: number): number {
   return Math.sign(x) * 0.5 * (lo + hi);
 }
 
-function mapWeights(image: WeightImage, f: (xNorm: number) => number): WeightImage['layers'] {
-  return image.layers.map((l) => {
-    const w = new Float32Array(l.weights.length);
-    for (let i = 0; i < w.length; i++) {
-      // Math.fround before the bound: a float32 rounding up past wMax would make the image invalid.
-      const v = Math.fround(f(l.weights[i]! / l.wMax) * l.wMax);
-      w[i] = Math.min(Math.max(v, -l.wMax), l.wMax);
-    }
-    return { ...l, weights: w };
-  });
+/**
+ * The normalised target the chip programs for a weight of `image` (÷ W_max): corrected when the image
+ * asks for it (training.targets = 'mean-corrected'), else the weight itself (docs/pcm-model.md §1).
+ */
+export function targetMapOf(image: WeightImage): (wNorm: number) => number {
+  return image.training.targets === 'mean-corrected' ? correctedTargetNorm : (w) => w;
 }
 
-/** The image with mean-corrected programming targets (an image already corrected is returned as is). */
+/** The image marked for mean-corrected programming (its weights, the trained network, are unchanged). */
 export function withCorrectedTargets(image: WeightImage): WeightImage {
   if (image.training.targets === 'mean-corrected') return image;
-  return { ...image, training: { ...image.training, targets: 'mean-corrected' }, layers: mapWeights(image, correctedTargetNorm) };
-}
-
-/**
- * The trained weight (÷ W_max) behind a corrected target: its expected programmed weight, except at
- * ±1, where the trained weight was at the clip bound (learned clipping piles weights there) and the
- * array could not go further.
- */
-export function trainedWeightNorm(y: number): number {
-  return Math.abs(y) >= 1 ? Math.sign(y) : expectedWeightNorm(y);
-}
-
-/** The trained network behind an image: a mean-corrected image's targets mapped back, else the image. */
-export function trainedNetwork(image: WeightImage): WeightImage {
-  if (image.training.targets !== 'mean-corrected') return image;
-  const { targets: _dropped, ...training } = image.training;
-  return { ...image, training, layers: mapWeights(image, trainedWeightNorm) };
+  return { ...image, training: { ...image.training, targets: 'mean-corrected' } };
 }

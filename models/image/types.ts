@@ -17,9 +17,8 @@ export interface TrainingMeta {
   /** ISO time of writing. */
   createdAt: string;
   /**
-   * Absent: the weights are the trained network and the chip's programming targets alike.
-   * 'mean-corrected': the weights are targets that cancel the PCM's mean programming error; the trained
-   * network is programming-targets.ts trainedNetwork(image).
+   * How the chip programs the (trained) weights: absent, at g_max·w/W_max (pcm-model.md §1);
+   * 'mean-corrected', at targets whose expected programmed weight is w (programming-targets.ts, §9).
    */
   targets?: 'mean-corrected';
 }

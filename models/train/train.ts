@@ -22,7 +22,7 @@ import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reesti
 import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, type AnalogModel } from './model.js';
 import type { Teacher } from '../teacher/teacher.js';
-import { trainedNetwork, withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
+import { withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
 
 export interface TrainOptions {
   task: Task;
@@ -357,7 +357,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   const model = createModel(graph, o.seed);
   let initImage: WeightImage | null = null;
   if (init) {
-    initImage = trainedNetwork(loadWeightImage(init, graph.name)); // train the network, not its chip targets
+    initImage = loadWeightImage(init, graph.name);
     initFromImage(model, initImage, data.calibration(256));
     if (o.mode === 'full') {
       if (config.rangeInit === 'image') {

@@ -6,6 +6,7 @@ import { getGraph } from '../../../models/graphs/index.js';
 import { layerShapes } from '../../../models/graphs/shapes.js';
 import type { NetworkGraph } from '../../../models/graphs/types.js';
 import { randomImage } from '../../../models/image/random.js';
+import { correctedTargetNorm, expectedWeightNorm, withCorrectedTargets } from '../../../models/image/programming-targets.js';
 import type { LayerProgram } from '../../../host/chip/program.js';
 import { validateProgram } from '../../../host/chip/validate.js';
 
@@ -149,5 +150,32 @@ describe('compileProgram', () => {
   });
   test('an image for another network is rejected', () => {
     expect(() => compileProgram(getGraph('kws'), images.vww)).toThrow(/for network "vww", expected "kws"/);
+  });
+});
+
+describe('mean-corrected programming (docs/pcm-model.md §9)', () => {
+  test('a marked image programs correctedTargetNorm(w/W_max) at every cell; an unmarked one w/W_max', () => {
+    for (const name of ['kws', 'vww'] as const) {
+      const graph = getGraph(name);
+      const img = images[name];
+      const shapes = layerShapes(graph).layers;
+      const plain = compileProgram(graph, img);
+      const marked = compileProgram(graph, withCorrectedTargets(img));
+      marked.layers.forEach((d, i) => {
+        const il = img.layers[i]!;
+        const got = weightsFromPieces(marked, i, shapes[i]!.cout, shapes[i]!.weights);
+        let moved = 0;
+        for (let k = 0; k < got.length; k++) {
+          const want = Math.fround(correctedTargetNorm(il.weights[k]! / il.wMax)) * d.wMax;
+          expect(Math.abs(got[k]! - want)).toBeLessThan(1e-6 * il.wMax);
+          // the expected programmed weight is the trained one (but at the bound)
+          if (Math.abs(got[k]!) < 0.999 * d.wMax) expect(expectedWeightNorm(got[k]! / d.wMax)).toBeCloseTo(il.weights[k]! / il.wMax, 6);
+          moved = Math.max(moved, Math.abs(got[k]! - il.weights[k]!) / il.wMax);
+        }
+        expect(moved).toBeGreaterThan(0.004);
+        // Everything else of the program is the same.
+        expect({ ...d, pieces: null }).toEqual({ ...plain.layers[i]!, pieces: null });
+      });
+    }
   });
 });
