@@ -60,16 +60,19 @@ export function correctedTargetNorm(x: number): number {
   if (a === 0) return 0;
   if (a >= M1 - M0) return Math.sign(x);
   // Eight σ_P above 0 the clip is 1e-15 of the mean away: m(y) = y, so y = x + m(0) (most weights).
-  const y0 = a + M0;
-  if (y0 >= 8 * sigmaProgNorm(y0)) return Math.sign(x) * y0;
-  let lo = 0;
-  let hi = 1;
-  for (let k = 0; k < 60; k++) {
-    const mid = 0.5 * (lo + hi);
-    if (expectedProgrammedNorm(mid) - M0 < a) lo = mid;
-    else hi = mid;
+  let y = a + M0;
+  if (y >= 8 * sigmaProgNorm(y)) return Math.sign(x) * y;
+  // Newton on f(y) = m(y) − m(0) − a from y = a + m(0), right of the root (m(y) ≥ y) on a convex
+  // increasing m, so the steps fall monotonically onto it; dm/dy = Φ(y/σ) + φ(y/σ)·dσ/dy.
+  for (let k = 0; k < 50; k++) {
+    const s = sigmaProgNorm(y);
+    const z = y / s;
+    const f = y * normalCdf(z) + s * normalPdf(z) - M0 - a;
+    const next = y - f / (normalCdf(z) + normalPdf(z) * ((1.965 - 2 * 1.1731 * y) / 25));
+    if (!(next < y)) break; // converged (no further decrease in float64)
+    y = next;
   }
-  return Math.sign(x) * 0.5 * (lo + hi);
+  return Math.sign(x) * y;
 }
 
 /**

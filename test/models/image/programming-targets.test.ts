@@ -46,6 +46,8 @@ describe('corrected targets', () => {
     expect(correctedTargetNorm(-1)).toBe(-1);
     // The fast path (eight σ_P above 0) and the bisection meet: no step where they hand over.
     for (let x = 0.05; x < 0.2; x += 0.0011) expect(expectedWeightNorm(correctedTargetNorm(x))).toBeCloseTo(x, 12);
+    // Newton's range, down to weights far below σ_P(0) (where the target is ~1.9·x: the clip halves it).
+    for (const x of [1e-9, 1e-6, 1e-4, 1e-3, 3e-3, 0.01, 0.02]) expect(Math.abs(expectedWeightNorm(correctedTargetNorm(x)) - x)).toBeLessThan(1e-15);
   });
 
   test('move small weights by ~m(0) and large ones by less than it', () => {
