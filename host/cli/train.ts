@@ -156,7 +156,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
     .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
     .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)
-    .option('--targets <how>', 'what the image holds: mean-corrected (programming targets that cancel the PCM\'s mean programming error, so the chip\'s average weight is the trained one) or trained (the trained weights as they are)', parseTargets, 'mean-corrected' as const)
+    .option('--targets <how>', 'how the chip programs the image: mean-corrected (targets that cancel the PCM\'s mean programming error, so the chip\'s average weight is the trained one) or trained (the trained weights as they are)', parseTargets, 'mean-corrected' as const)
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')

@@ -1,5 +1,5 @@
 /**
- * Programming targets that cancel the PCM's mean programming error (docs/pcm-model.md §1–2).
+ * Programming targets that cancel the PCM's mean programming error (docs/pcm-model.md §1, §2, §9).
  *
  * A conductance cannot go below 0: G_P = max(G_T + σ_P(G_T)·z, 0). Every weight is a differential pair
  * whose unused device has target 0 and so programs to E[max(σ_P(0)·z, 0)] = σ_P(0)/√(2π) ≈ 0.0042·g_max,
@@ -17,7 +17,7 @@
  */
 import type { WeightImage } from './types.js';
 
-/** What an image written by the trainer holds: chip targets corrected for the mean error, or the trained weights. */
+/** How the trainer marks its images: programmed at mean-corrected targets, or at the trained weights as they are. */
 export type TargetMode = 'mean-corrected' | 'trained';
 export const TARGET_MODES: readonly TargetMode[] = ['mean-corrected', 'trained'];
 

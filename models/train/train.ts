@@ -64,7 +64,7 @@ export interface TrainOptions {
   driftGainMin?: number;
   /** KWS: speed perturbation of each keyword clip by up to ±speed (speed.ts; default none). */
   speed?: number;
-  /** What the written image holds (programming-targets.ts; default mean-corrected). Export only: not part of the run's config. */
+  /** How the chip is to program the written image (programming-targets.ts; default mean-corrected). Export only: not part of the run's config. */
   targets?: TargetMode;
   /** VWW: how training views are cropped (data.ts CropMode; default light). */
   crop?: CropMode;
@@ -119,7 +119,7 @@ export interface TrainLog {
     samplesPerSec: number;
   };
   image: string;
-  /** What the image holds: programming targets corrected for the PCM's mean error, or the trained weights (absent in older logs: trained). */
+  /** How the image is marked: programmed at targets corrected for the PCM's mean error, or at its weights (absent in older logs: trained). */
   targets?: TargetMode;
   createdAt: string;
 }
