@@ -4,8 +4,9 @@
 // Conductances here are in µS, times in seconds, all arithmetic in f64.
 
 import { rngSeed, gauss } from './rng';
+import { G_MAX_US, PROG_C0, PROG_C1, PROG_C2 } from './pcm-constants';
 
-export const G_MAX_US: f64 = 25.0;
+export { G_MAX_US };
 /** 1/f noise fit parameter t_r. */
 export const T_READ_S: f64 = 250e-9;
 
@@ -69,7 +70,7 @@ export function deviceModel(preset: i32): DeviceModel {
 @inline
 export function sigmaProgUs(gTargetUs: f64): f64 {
   const x = gTargetUs / G_MAX_US;
-  return max<f64>(0.26348 + 1.965 * x - 1.1731 * x * x, 0);
+  return max<f64>(PROG_C0 + PROG_C1 * x - PROG_C2 * x * x, 0);
 }
 
 /** G_P = max(G_T + σ_P·z, 0). */

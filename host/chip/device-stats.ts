@@ -9,8 +9,10 @@ import { isPreset, PRESET_CODE } from './preset-code.js';
 import { instantiateChip, type ChipExports } from './wasm.js';
 import { deriveSeed, SeedPurpose } from './seeds.js';
 
-/** g_max of the model, µS. */
-export const G_MAX_US = 25;
+import { G_MAX_US } from '../../assembly/pcm-constants.js';
+
+/** g_max of the model, µS (assembly/pcm-constants.ts, the chip's own). */
+export { G_MAX_US };
 
 export interface DeviceQuery {
   preset: Preset;

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { loadWeightImage } from '../../models/image/load.js';
 import { writeWeightImage } from '../../models/image/format.js';
-import { correctedTargetNorm, expectedWeightNorm, withCorrectedTargets } from '../../models/image/programming-targets.js';
+import { correctionSummary, withCorrectedTargets } from '../../models/image/programming-targets.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './command.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
@@ -37,26 +37,11 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
       }
       const corrected = withCorrectedTargets(image);
       writeOutput(flags.out, writeWeightImage(corrected));
-      // What moved: the largest change of a target and how far the corrected image's expected weights are from the trained ones.
-      // Targets at ±W_max cannot move further: those weights keep a shrinkage of m(1) − m(0) − 1 ≈ −0.42 % of W_max.
-      let moved = 0;
-      let residual = 0;
-      let atBound = 0;
-      let total = 0;
-      for (const l of image.layers) {
-        total += l.weights.length;
-        for (const w of l.weights) {
-          const x = w / l.wMax;
-          const y = correctedTargetNorm(x);
-          moved = Math.max(moved, Math.abs(y - x));
-          if (Math.abs(y) === 1) atBound++;
-          else residual = Math.max(residual, Math.abs(expectedWeightNorm(y) - x));
-        }
-      }
+      const { moved, residual, atBound } = correctionSummary(image);
       io.out(
         `wrote ${flags.out}: ${image.network}, ${image.layers.length} layers; targets moved by up to ${(100 * moved).toFixed(2)} % of W_max; ` +
           `expected programmed weights within ${(100 * residual).toExponential(1)} % of W_max of the trained ones ` +
-          `(${(100 * atBound / total).toFixed(1)} % of the weights are at ±W_max, where the array cannot go further)\n`,
+          `(${(100 * atBound).toFixed(1)} % of the weights are at ±W_max, where the array cannot go further)\n`,
       );
     });
 };

@@ -15,15 +15,16 @@
  * drift are left out: read noise is zero-mean before its own clip, and drift is mostly a global factor
  * that GDC removes.
  */
+import { G_MAX_US, PROG_C0, PROG_C1, PROG_C2 } from '../../assembly/pcm-constants.js';
 import type { WeightImage } from './types.js';
 
 /** How the trainer marks its images: programmed at mean-corrected targets, or at the trained weights as they are. */
 export type TargetMode = 'mean-corrected' | 'trained';
 export const TARGET_MODES: readonly TargetMode[] = ['mean-corrected', 'trained'];
 
-/** σ_P / g_max as a function of the normalised target g ∈ [0, 1] (the device model's polynomial, µS ÷ 25 µS). */
+/** σ_P / g_max as a function of the normalised target g ∈ [0, 1] (the chip's polynomial, assembly/device.ts). */
 export function sigmaProgNorm(g: number): number {
-  return Math.max(0.26348 + 1.965 * g - 1.1731 * g * g, 0) / 25;
+  return Math.max(PROG_C0 + PROG_C1 * g - PROG_C2 * g * g, 0) / G_MAX_US;
 }
 
 /** Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7), enough for a mean of ~1e-2 · g_max. */
@@ -68,7 +69,7 @@ export function correctedTargetNorm(x: number): number {
     const s = sigmaProgNorm(y);
     const z = y / s;
     const f = y * normalCdf(z) + s * normalPdf(z) - M0 - a;
-    const next = y - f / (normalCdf(z) + normalPdf(z) * ((1.965 - 2 * 1.1731 * y) / 25));
+    const next = y - f / (normalCdf(z) + normalPdf(z) * ((PROG_C1 - 2 * PROG_C2 * y) / G_MAX_US));
     if (!(next < y)) break; // converged (no further decrease in float64)
     y = next;
   }
@@ -81,6 +82,34 @@ export function correctedTargetNorm(x: number): number {
  */
 export function targetMapOf(image: WeightImage): (wNorm: number) => number {
   return image.training.targets === 'mean-corrected' ? correctedTargetNorm : (w) => w;
+}
+
+/** What correcting an image's targets does, as fractions of W_max. */
+export interface CorrectionSummary {
+  /** Largest |target − weight|. */
+  moved: number;
+  /** Largest |expected programmed weight − weight| over targets inside ±1. */
+  residual: number;
+  /** Share of weights whose target is at ±1 (they keep a 0.42 % shrinkage: the array cannot go further). */
+  atBound: number;
+}
+
+export function correctionSummary(image: WeightImage): CorrectionSummary {
+  let moved = 0;
+  let residual = 0;
+  let atBound = 0;
+  let total = 0;
+  for (const l of image.layers) {
+    total += l.weights.length;
+    for (const w of l.weights) {
+      const x = w / l.wMax;
+      const y = correctedTargetNorm(x);
+      moved = Math.max(moved, Math.abs(y - x));
+      if (Math.abs(y) === 1) atBound++;
+      else residual = Math.max(residual, Math.abs(expectedWeightNorm(y) - x));
+    }
+  }
+  return { moved, residual, atBound: atBound / total };
 }
 
 /** The image marked for mean-corrected programming (its weights, the trained network, are unchanged). */

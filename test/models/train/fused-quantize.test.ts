@@ -1,6 +1,6 @@
 /**
- * The fused converter op (models/train/fused-quantize.ts) against the composed form it replaces, kept
- * here verbatim as the reference (model.ts keepMask + ste.ts quantize as of commit 1b067e7): the same
+ * The fused converter op (models/train/fused-quantize.ts) against the composed form it replaces
+ * (model.ts keepMask + ste.ts quantize, still the trainer's path without the fused op): the same
  * values and gradients, bit for bit (Object.is: also the sign of zeros), with and without quantization
  * noise, on values at the quantizer's edges, over shapes × bit widths × ranges (also negative and zero);
  * a whole training pass's gradients on a real graph; and whole tiny trainings (KWS, VWW; checkpoints and
@@ -20,52 +20,13 @@ import { fusedQuantizeAvailable, quantizeFused, useFusedQuantize, type QuantNois
 import { rangeVariables, weightVariables } from '../../../models/train/model.js';
 import { trainForwardOptions, type HwConfig } from '../../../models/train/hw.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
-import { createModel, disposeModel, forward } from '../../../models/train/model.js';
+import { createModel, disposeModel, forward, keepMask } from '../../../models/train/model.js';
+import { quantize } from '../../../models/train/ste.js';
 import { train, type TrainOptions } from '../../../models/train/train.js';
 
-// ---- The reference: the composed form, as it was. ----
-function keepMaskRef(shape: number[], p: number, seed: number): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = (seed ^ 0x2545f491) >>> 0 || 0x9e3779b9;
-  const threshold = p * 4294967296;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = (s >>> 0) < threshold ? 1 : 0;
-  }
-  return tf.tensor(out, shape);
-}
-const roundSTERef = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const x = args[0] as tf.Tensor;
-  return { value: tf.round(x), gradFunc: (dy: tf.Tensor) => dy };
-}) as (x: tf.Tensor) => tf.Tensor;
-const clipSymmetricRef = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [x, r, save] = args as [tf.Tensor, tf.Scalar, tf.GradSaveFunc];
-  save([x, r]);
-  return {
-    value: tf.minimum(tf.maximum(x, tf.neg(r)), r),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, rs] = saved as [tf.Tensor, tf.Scalar];
-      const outside = tf.cast(tf.greater(tf.abs(xs), rs), 'float32');
-      const dx = tf.mul(dy, tf.sub(1, outside));
-      const dr = tf.sum(tf.mul(dy, tf.mul(tf.sign(xs), outside)));
-      return [dx, dr];
-    },
-  };
-}) as (x: tf.Tensor, r: tf.Scalar) => tf.Tensor;
-function quantizeRef(x: tf.Tensor, r: tf.Scalar, bits: number, keep: tf.Tensor | null): tf.Tensor {
-  const n = 2 ** (bits - 1) - 1;
-  const clipped = clipSymmetricRef(x, r);
-  const delta = tf.div(r, n);
-  const q = tf.mul(roundSTERef(tf.div(clipped, delta)), delta);
-  if (!keep) return q;
-  return tf.add(clipped, tf.mul(keep, tf.sub(q, clipped)));
-}
+// The reference: the composed form (ste.ts quantize + model.ts keepMask) the trainer runs without the fused op.
 const reference = (x: tf.Tensor, r: tf.Scalar, bits: number, noise: QuantNoise | null) =>
-  quantizeRef(x, r, bits, noise ? keepMaskRef(x.shape, noise.p, noise.seed) : null);
-// ----
+  quantize(x, r, bits, noise ? keepMask(x.shape, noise.p, noise.seed) : null);
 
 beforeAll(async () => {
   await useWasmTrainingBackend();
