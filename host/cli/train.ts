@@ -51,6 +51,7 @@ interface TrainFlags {
   crop?: CropMode;
   targets: TargetMode;
   bnStats: 'batch' | 'frozen';
+  ema?: number;
   force?: boolean;
 }
 
@@ -68,6 +69,12 @@ function parseSpeed(v: string): number {
 function parseCrop(v: string): CropMode {
   if ((CROP_MODES as readonly string[]).includes(v)) return v as CropMode;
   throw new InvalidArgumentError(`crop must be one of ${CROP_MODES.join(', ')} (got "${v}")`);
+}
+
+function parseEma(v: string): number {
+  const d = parseFiniteNumber(v);
+  if (!(d > 0 && d < 1)) throw new InvalidArgumentError(`ema must be a decay in (0, 1), e.g. 0.998 (got "${v}")`);
+  return d;
 }
 
 function parseBnStats(v: string): 'batch' | 'frozen' {
@@ -158,6 +165,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)
     .option('--targets <how>', 'how the chip programs the image: mean-corrected (targets that cancel the PCM\'s mean programming error, so the chip\'s average weight is the trained one) or trained (the trained weights as they are)', parseTargets, 'mean-corrected' as const)
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
+    .option('--ema <decay>', 'export an exponential moving average of the weights, this decay per step (e.g. 0.998: about the last 500 steps; default off)', parseEma)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
     .option('--resume', 'continue from the run\'s last checkpoint (same settings)')
@@ -201,7 +209,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
         if (bar) return;
         io.err(
           `epoch ${e.epoch}: step ${e.step}, loss ${e.loss.toFixed(4)}, train ${pct(e.trainAccuracy)}, ` +
-            `val ${pct(e.valAccuracy)}, ${e.samplesPerSec.toFixed(1)} samples/s, ${e.wallSec.toFixed(0)} s\n`,
+            `val ${pct(e.valAccuracy)}${e.valAccuracyLive !== undefined ? ` (live weights ${pct(e.valAccuracyLive)})` : ''}, ${e.samplesPerSec.toFixed(1)} samples/s, ${e.wallSec.toFixed(0)} s\n`,
         );
       };
       try {
@@ -229,6 +237,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.bnStats === 'frozen' ? { bnFrozen: true } : {}),
           ...(f.speed !== undefined ? { speed: f.speed } : {}),
           ...(f.crop !== undefined ? { crop: f.crop } : {}),
+          ...(f.ema !== undefined ? { ema: f.ema } : {}),
           targets: f.targets,
           force: f.force === true,
           onProgress,

@@ -22,6 +22,8 @@ export interface Checkpoint<Config, LogEntry> {
   wMax: number[];
   weightsOpt: AdamState;
   rangesOpt: AdamState | null;
+  /** Runs with weight averaging: the averages (weight-average.ts); absent otherwise. */
+  average?: Float32Array[] | null;
   log: LogEntry[];
 }
 
@@ -62,6 +64,7 @@ export function saveCheckpoint<C, L>(path: string, c: Checkpoint<C, L>): void {
     variables: c.variables.map(b64),
     weightsOpt: encodeAdam(c.weightsOpt),
     rangesOpt: c.rangesOpt ? encodeAdam(c.rangesOpt) : null,
+    ...(c.average ? { average: c.average.map(b64) } : {}),
   });
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, json);
@@ -77,15 +80,18 @@ export function loadCheckpoint<C, L>(path: string): Checkpoint<C, L> | null {
     throw new UserError(`checkpoint ${path} is unreadable: ${(e as Error).message}`);
   }
   if (raw['version'] !== 1) throw new UserError(`checkpoint ${path}: unknown version`);
-  const r = raw as unknown as Omit<Checkpoint<C, L>, 'variables' | 'weightsOpt' | 'rangesOpt'> & {
+  const r = raw as unknown as Omit<Checkpoint<C, L>, 'variables' | 'weightsOpt' | 'rangesOpt' | 'average'> & {
     variables: string[];
+    average?: string[];
     weightsOpt: { step: number; m: string[]; v: string[] };
     rangesOpt: { step: number; m: string[]; v: string[] } | null;
   };
+  const { average, ...rest } = r;
   return {
-    ...r,
+    ...rest,
     variables: r.variables.map(fromB64),
     weightsOpt: decodeAdam(r.weightsOpt),
     rangesOpt: r.rangesOpt ? decodeAdam(r.rangesOpt) : null,
+    ...(average ? { average: average.map(fromB64) } : {}),
   };
 }

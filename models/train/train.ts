@@ -18,9 +18,10 @@ import { DEFAULT_KD, type KdConfig } from './distill.js';
 import type { MixMode } from './mix.js';
 import type { CropMode } from './crop-modes.js';
 import { exportImage, initFromImage } from './export.js';
-import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
+import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, updateClipBounds, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
-import { createModel, disposeModel, type AnalogModel } from './model.js';
+import { createModel, disposeModel, rangeVariables, weightVariables, type AnalogModel } from './model.js';
+import { WeightAverage } from './weight-average.js';
 import type { Teacher } from '../teacher/teacher.js';
 import { withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
 
@@ -70,6 +71,8 @@ export interface TrainOptions {
   crop?: CropMode;
   /** Stage 2: BN with the init image's statistics, frozen, in training passes (hw.ts HwConfig.bnFrozen). */
   bnFrozen?: boolean;
+  /** Export an exponential moving average of the trained variables, this decay per step (weight-average.ts). */
+  ema?: number;
   /** Overwrite an existing image at `out`. */
   force?: boolean;
   /** Examples for range calibration of `baseline`/`noise` images. */
@@ -96,8 +99,10 @@ export interface EpochLog {
   step: number;
   loss: number;
   trainAccuracy: number;
-  /** Validation accuracy of the training-mode datapath without noise (full: with its converters). */
+  /** Validation accuracy of the training-mode datapath without noise (full: with its converters); with --ema, of the average. */
   valAccuracy: number;
+  /** With --ema: the live (not averaged) weights' validation accuracy, for comparison. */
+  valAccuracyLive?: number;
   samplesPerSec: number;
   wallSec: number;
 }
@@ -150,6 +155,8 @@ export interface RunConfig {
   crop?: CropMode | null;
   /** Absent in runs made before it: batch statistics. */
   bnStats?: 'batch' | 'frozen' | null;
+  /** Weight averaging's decay per step (absent: none, the last step's weights are exported). */
+  ema?: number | null;
 }
 
 export interface TrainResult {
@@ -304,6 +311,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.speed && o.task !== 'kws') throw new UserError('--speed perturbs audio clips: it is for --task kws');
   if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
+  if (o.ema !== undefined && !(o.ema > 0 && o.ema < 1)) throw new UserError(`--ema must be in (0, 1) (got ${o.ema})`);
   if (o.teacher !== undefined && !existsSync(o.teacher)) throw new UserError(`teacher not found: ${o.teacher}`);
   // Before any work (and before a resumed run's last epochs): a bad --out must not cost a run.
   checkOutPath(o.out, o.force === true || o.resume);
@@ -333,6 +341,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(o.bnFrozen ? { bnStats: 'frozen' as const } : {}),
     ...(o.speed ? { speed: o.speed } : {}),
     ...(o.crop === 'inception' ? { crop: o.crop } : {}),
+    ...(o.ema ? { ema: o.ema } : {}),
   };
   const graph = getGraph(o.task);
   await useWasmTrainingBackend();
@@ -382,6 +391,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   let startEpoch = 0;
   let step = 0;
   let epochLogs: EpochLog[] = [];
+  let averageState: Float32Array[] | undefined;
   if (o.resume) {
     const ck = loadCheckpoint<RunConfig, EpochLog>(ckptPath);
     if (ck) {
@@ -394,12 +404,27 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       startEpoch = ck.epoch;
       step = ck.step;
       epochLogs = ck.log;
+      averageState = ck.average ?? undefined;
       o.onInfo?.(`resuming after epoch ${ck.epoch} (step ${ck.step}) from ${ckptPath}`);
     } else {
       o.onInfo?.(`no checkpoint at ${ckptPath}: starting from scratch`);
     }
   }
   o.onInfo?.(`${data.description}; ${epochs} epochs of ${stepsPerEpoch} steps; checkpoints in ${dirname(ckptPath)}`);
+  // Starts at the weights the run starts from (or the checkpoint's average): no bias towards zero to correct.
+  const average = config.ema ? new WeightAverage([...weightVariables(model), ...(opt.ranges ? rangeVariables(model) : [])], config.ema, averageState) : null;
+  const stage1 = !stage2;
+  /** Validation accuracy of the average (stage 1: with its own clip bounds 2σ), or of the live weights. */
+  const averagedAccuracy = (bits: number | null): number =>
+    average!.withAverage(() => {
+      const live = model.layers.map((l) => l.wMax);
+      if (stage1) updateClipBounds(model);
+      try {
+        return accuracy(model, data.val, bits);
+      } finally {
+        model.layers.forEach((l, i) => (l.wMax = live[i]!));
+      }
+    });
 
   const t0 = performance.now();
   let trainedSamples = 0;
@@ -417,6 +442,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       const r = trainStep(model, opt, hw, x, y, step, totalSteps, (o.seed * 1_000_003 + step) >>> 0, { ...extra, kd });
       tf.dispose([x, y, ...(extra.soft ? [extra.soft] : []), ...(extra.teacher ? [extra.teacher] : [])]);
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss})`);
+      average?.update();
       step++;
       lossSum += r.loss * o.batch;
       correct += r.correct;
@@ -435,12 +461,14 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
         etaSec: ((totalSteps - step) * o.batch) / sps,
       });
     }
+    const valBits = o.mode === 'full' ? o.bits : null;
     const e: EpochLog = {
       epoch: epoch + 1,
       step,
       loss: lossSum / Math.max(seen, 1),
       trainAccuracy: correct / Math.max(seen, 1),
-      valAccuracy: accuracy(model, data.val, o.mode === 'full' ? o.bits : null),
+      valAccuracy: average ? averagedAccuracy(valBits) : accuracy(model, data.val, valBits),
+      ...(average ? { valAccuracyLive: accuracy(model, data.val, valBits) } : {}),
       samplesPerSec: (1000 * seen) / (performance.now() - tEpoch),
       wallSec: (performance.now() - tEpoch) / 1000,
     };
@@ -454,17 +482,25 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       ...modelState(model),
       weightsOpt: opt.weights.getState(),
       rangesOpt: opt.ranges?.getState() ?? null,
+      ...(average ? { average: average.state() } : {}),
       log: epochLogs,
     });
     if (o.stopAfterEpochs !== undefined && epoch + 1 - startEpoch >= o.stopAfterEpochs && epoch + 1 < epochs) {
       opt.weights.dispose();
       opt.ranges?.dispose();
+      average?.dispose();
       disposeModel(model);
       teacher?.dispose();
       return { stopped: true, epoch: epoch + 1, checkpoint: ckptPath };
     }
   }
 
+  if (average) {
+    // The image is the average; stage 1's clip bounds are 2σ of the weights they clip.
+    average.commit();
+    average.dispose();
+    if (stage1) updateClipBounds(model);
+  }
   // Converter ranges: learned (full) or calibrated on training data (contracts §1).
   let calibrated: ReturnType<typeof calibrateRanges> | null = null;
   let valBeforeBn: number | null = null;
@@ -474,6 +510,11 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, o.bits);
     if (reestimate) withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, o.bits));
   } else {
+    if (o.mode === 'baseline' && average) {
+      // The moving statistics followed the live weights, not their average.
+      valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, null);
+      withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, null));
+    }
     if (o.mode === 'noise') {
       // Weight noise inflated the moving statistics too (VWW: 58.8 % float before); calibrate after.
       valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, null);
