@@ -412,7 +412,13 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   }
   o.onInfo?.(`${data.description}; ${epochs} epochs of ${stepsPerEpoch} steps; checkpoints in ${dirname(ckptPath)}`);
   // Starts at the weights the run starts from (or the checkpoint's average): no bias towards zero to correct.
-  const average = config.ema ? new WeightAverage([...weightVariables(model), ...(opt.ranges ? rangeVariables(model) : [])], config.ema, averageState) : null;
+  // The moving BN statistics are averaged too (as timm's ModelEma does): the live ones follow the live
+  // weights, which the average lags by ~1/(1 − d) steps (without this, KWS stage 1 epochs 4–7 validated
+  // the average at 82 % against the live weights' 84–89 %).
+  const movingStats = model.layers.flatMap((l) => (l.movingMean && l.movingVar ? [l.movingMean, l.movingVar] : []));
+  const average = config.ema
+    ? new WeightAverage([...weightVariables(model), ...(opt.ranges ? rangeVariables(model) : []), ...movingStats], config.ema, averageState)
+    : null;
   const stage1 = !stage2;
   /** Validation accuracy of the average (stage 1: with its own clip bounds 2σ), or of the live weights. */
   const averagedAccuracy = (bits: number | null): number =>
