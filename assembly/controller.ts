@@ -40,6 +40,7 @@ import { adcConvertRows, adcGain, adcMaxCode, adcStep, adcsInUse, dacMaxCode, da
 import { mvmGolden, mvmSimd, wIndex } from './mvm';
 import { codeAbsSum, implicitEligible, mvmImplicit } from './mvm-implicit';
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
+import { im2colRgb, im2colRgbEligible, rgbFetches, rgbPulses } from './im2col-rgb';
 import { sramInit, sramCheck, sramAddress, codeBytes } from './sram';
 import { scaleBnRelu, residualAdd, averagePool, requantize } from './datapath';
 
@@ -55,7 +56,8 @@ let gdcOn: bool = true;
 export const KERNELS_GOLDEN: i32 = 0; // IM2COL + the scalar golden MVM everywhere
 export const KERNELS_SIMD: i32 = 1; // IM2COL + the SIMD MVM everywhere
 export const KERNELS_SHAPED: i32 = 2; // per piece shape: implicit GEMM for 1×1 pieces (mvm-implicit.ts), else IM2COL + SIMD
-let kernels: i32 = KERNELS_SHAPED;
+export const KERNELS_RGB: i32 = 3; // KERNELS_SHAPED + a packing IM2COL for 3×3 kernels over 3 unsigned channels (im2col-rgb.ts)
+let kernels: i32 = KERNELS_RGB;
 let gdcAnalog: bool = false;
 
 // The program image.
@@ -73,6 +75,7 @@ let pieceColsPad: StaticArray<i32> = new StaticArray<i32>(0);
 let pieceCycles: StaticArray<i32> = new StaticArray<i32>(0); // conversions per position (Mux4)
 let pieceAdcs: StaticArray<i32> = new StaticArray<i32>(0); // ADCs in use
 let pieceImplicit: StaticArray<bool> = new StaticArray<bool>(0); // a 1×1 piece read straight from SRAM
+let pieceRgb: StaticArray<bool> = new StaticArray<bool>(0); // a 3×3 piece over 3 unsigned channels (im2col-rgb.ts)
 
 // Per layer.
 let gdcBase: StaticArray<f64> = new StaticArray<f64>(0);
@@ -149,6 +152,7 @@ export function programLoad(): i32 {
   pieceCycles = new StaticArray<i32>(nPieces);
   pieceAdcs = new StaticArray<i32>(nPieces);
   pieceImplicit = new StaticArray<bool>(nPieces);
+  pieceRgb = new StaticArray<bool>(nPieces);
   gdcBase = new StaticArray<f64>(nLayers);
   gdcRead = new StaticArray<f64>(nLayers);
   gdcAlpha = new StaticArray<f32>(nLayers);
@@ -187,6 +191,8 @@ export function programLoad(): i32 {
       unchecked((pieceImplicit[p] = lw(l, L_KIND) != KIND_DEPTHWISE && implicitEligible(
         lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), lw(l, L_PAD_TOP), lw(l, L_PAD_LEFT), lw(l, L_IN_H), lw(l, L_IN_W), lw(l, L_IN_C),
         lw(l, L_GRID_H), lw(l, L_GRID_W), pw(p, P_ROW_START), rows)));
+      unchecked((pieceRgb[p] = lw(l, L_KIND) != KIND_DEPTHWISE &&
+        im2colRgbEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_IN_C), lw(l, L_SRC_SIGNED) != 0, pw(p, P_ROW_START), rows, rowsPad)));
       xBytes = max(xBytes, posPad * rowsPad * 2);
       accBytes = max(accBytes, posPad * colsPad * 4);
     }
@@ -248,9 +254,9 @@ export function chipRead(tSeconds: f64, seed: u64): void {
   updateAlpha();
 }
 
-/** KERNELS_GOLDEN, KERNELS_SIMD or KERNELS_SHAPED (the default); others abort. Results do not depend on it. */
+/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED or KERNELS_RGB (the default); others abort. Results do not depend on it. */
 export function chipSetKernels(mode: i32): void {
-  if (mode < KERNELS_GOLDEN || mode > KERNELS_SHAPED) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped');
+  if (mode < KERNELS_GOLDEN || mode > KERNELS_RGB) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB');
   kernels = mode;
 }
 
@@ -351,10 +357,15 @@ function runLayer(l: i32): void {
     const rowsPad = unchecked(pieceRowsPad[p]);
     const colsPad = unchecked(pieceColsPad[p]);
     let piecePulses: i64, pieceFetches: i64;
-    if (kernels == KERNELS_SHAPED && unchecked(pieceImplicit[p])) {
+    if (kernels >= KERNELS_SHAPED && unchecked(pieceImplicit[p])) {
       mvmImplicit(src, srcSigned, rows, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
       piecePulses = codeAbsSum(src, srcSigned, positions * rows);
       pieceFetches = <i64>positions * <i64>rows;
+    } else if (kernels >= KERNELS_RGB && unchecked(pieceRgb[p])) {
+      im2colRgb(src, inH, inW, stride, padTop, padLeft, gridH, gridW, posPad, xBuf);
+      mvmSimd(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
+      piecePulses = rgbPulses;
+      pieceFetches = rgbFetches;
     } else {
       if (depthwise) {
         im2colDepthwise(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, colStart, cols, rowsPad, xBuf);

@@ -1,5 +1,6 @@
-// The per-shape kernels (chipSetKernels: KERNELS_SHAPED, the default — implicit GEMM for 1×1 convs,
-// assembly/mvm-implicit.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
+// The per-shape kernels (chipSetKernels: KERNELS_SHAPED — implicit GEMM for 1×1 convs,
+// assembly/mvm-implicit.ts — and KERNELS_RGB, the default, which adds the packed IM2COL of VWW's stem,
+// assembly/im2col-rgb.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
 // networks: the same logits and the same counters, bit for bit, under every noise preset (the MVM reads
 // the snapshot, so the read-noise draws do not depend on the kernel) and at a drift time.
 import { describe, it, expect } from 'vitest';
@@ -9,7 +10,7 @@ import { deploy } from '../../../host/runtime/deploy.js';
 import { randomImage } from '../../../models/image/random.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
 
-const KERNELS = { golden: 0, simd: 1, shaped: 2 } as const;
+const KERNELS = { golden: 0, simd: 1, shaped: 2, rgb: 3 } as const;
 const PRESETS: Preset[] = ['paper', 'aihwkit', 'ideal'];
 
 /** Logits and counters of one inference per kernel choice. */
@@ -20,7 +21,7 @@ function allKernels(chip: Chip, x: Float32Array): Record<keyof typeof KERNELS, s
     const logits = Array.from(chip.infer(x));
     out[name] = JSON.stringify({ logits, counters: chip.counters() });
   }
-  chip.exports.chipSetKernels(KERNELS.shaped);
+  chip.exports.chipSetKernels(KERNELS.rgb);
   return out;
 }
 
@@ -61,6 +62,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             const r = allKernels(chip, x);
             expect(r.simd).toBe(r.golden);
             expect(r.shaped).toBe(r.golden);
+            expect(r.rgb).toBe(r.golden);
           }
         }
       }
@@ -76,6 +78,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
         const r = allKernels(chip, x);
         expect(r.simd).toBe(r.golden);
         expect(r.shaped).toBe(r.golden);
+        expect(r.rgb).toBe(r.golden);
       }
     });
   }
@@ -86,6 +89,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
     for (const x of inputs(n, true, 9)) {
       const r = allKernels(chip, x);
       expect(r.shaped).toBe(r.golden);
+      expect(r.rgb).toBe(r.golden);
     }
   });
 });

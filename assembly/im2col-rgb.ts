@@ -1,0 +1,86 @@
+// IM2COL for a 3×3 kernel over 3 unsigned channels (VWW's stem on the RGB input; issue 14): the general
+// im2colConv copies its 3 kernel rows of 9 codes as 8 + 1 codes each, ~22 ns a position, half the
+// stem's time. Here an inside position is 3 loads of 16 bytes, 2 byte shuffles that pack the 27 codes,
+// 4 widening stores: the row vector [27 codes, 5 zeros] of rowsPad = 32. Positions whose window meets
+// the padding, or whose last load would pass the tensor's end, are copied tap by tap.
+// Same vectors, Σ|code| and fetch count as im2colConv (test/host/chip/im2col-rgb.test.ts).
+
+/** True when im2colRgb can build this piece's vectors: 3×3 kernel, 3 unsigned channels, the whole kernel in the piece. */
+export function im2colRgbEligible(kh: i32, kw: i32, inC: i32, signed: bool, rowStart: i32, rows: i32, rowsPad: i32): bool {
+  return kh == 3 && kw == 3 && inC == 3 && !signed && rowStart == 0 && rows == 27 && rowsPad == 32;
+}
+
+/** Σ|code| over the vectors of the last call (the PWM pulses, as im2colPulses). */
+export let rgbPulses: i64 = 0;
+/** Codes fetched from SRAM by the last call. */
+export let rgbFetches: i64 = 0;
+
+/** im2colConv's contract for an eligible piece: x[posPad][32] int16, rows of padding positions zero. */
+export function im2colRgb(
+  src: usize, inH: i32, inW: i32, stride: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, posPad: i32, x: usize,
+): void {
+  const rowBytes = <usize>(inW * 3);
+  const tensorEnd = src + <usize>inH * rowBytes;
+  const z = i32x4.splat(0);
+  // Keeps bytes 0–10 of the second packed vector (B[7], B[8], C[0..8]); lanes 11–15 become the zero rows 27–31.
+  const keep11 = i8x16(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0);
+  let pulses: i64 = 0;
+  let fetches: i64 = 0;
+  let dst = x;
+  for (let oy = 0; oy < gridH; oy++) {
+    const iy0 = oy * stride - padTop;
+    let lanes = i32x4.splat(0); // ≤ 8 · 255 a lane per position, ≤ 2^20 positions a row: no overflow
+    for (let ox = 0; ox < gridW; ox++) {
+      const ix0 = ox * stride - padLeft;
+      const a = src + <usize>iy0 * rowBytes + <usize>(ix0 * 3);
+      if (iy0 >= 0 && iy0 + 3 <= inH && ix0 >= 0 && ix0 + 3 <= inW && a + (rowBytes << 1) + 16 <= tensorEnd) {
+        const r0 = v128.load(a);
+        const r1 = v128.load(a + rowBytes);
+        const r2 = v128.load(a + (rowBytes << 1));
+        // Codes 0–15: row 0's 9, row 1's first 7; codes 16–31: row 1's last 2, row 2's 9, 5 zeros.
+        const lo = i8x16.shuffle(r0, r1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 21, 22);
+        const hi = v128.and(i8x16.shuffle(r1, r2, 7, 8, 16, 17, 18, 19, 20, 21, 22, 23, 24, 0, 0, 0, 0, 0), keep11);
+        v128.store(dst, i16x8.extend_low_i8x16_u(lo));
+        v128.store(dst, i16x8.extend_high_i8x16_u(lo), 16);
+        v128.store(dst, i16x8.extend_low_i8x16_u(hi), 32);
+        v128.store(dst, i16x8.extend_high_i8x16_u(hi), 48);
+        lanes = i32x4.add(lanes, i32x4.extadd_pairwise_i16x8_u(i16x8.add(i16x8.extadd_pairwise_i8x16_u(lo), i16x8.extadd_pairwise_i8x16_u(hi))));
+        fetches += 27;
+      } else {
+        v128.store(dst, z);
+        v128.store(dst, z, 16);
+        v128.store(dst, z, 32);
+        v128.store(dst, z, 48);
+        let tail = 0;
+        for (let ky = 0; ky < 3; ky++) {
+          const iy = iy0 + ky;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < 3; kx++) {
+            const ix = ix0 + kx;
+            if (ix < 0 || ix >= inW) continue;
+            const from = src + <usize>iy * rowBytes + <usize>(ix * 3);
+            const to = dst + (<usize>((ky * 3 + kx) * 3) << 1);
+            for (let ci = 0; ci < 3; ci++) {
+              const code = <i32>load<u8>(from + <usize>ci);
+              store<i16>(to + (<usize>ci << 1), <i16>code);
+              tail += code;
+            }
+            fetches += 3;
+          }
+        }
+        pulses += tail;
+      }
+      dst += 64;
+    }
+    pulses += <i64>i32x4.extract_lane(lanes, 0) + <i64>i32x4.extract_lane(lanes, 1) + <i64>i32x4.extract_lane(lanes, 2) + <i64>i32x4.extract_lane(lanes, 3);
+  }
+  for (let p = gridH * gridW; p < posPad; p++) {
+    const row = x + (<usize>p << 6);
+    v128.store(row, z);
+    v128.store(row, z, 16);
+    v128.store(row, z, 32);
+    v128.store(row, z, 48);
+  }
+  rgbPulses = pulses;
+  rgbFetches = fetches;
+}
