@@ -22,3 +22,23 @@ export function interleaved(fns: Record<string, () => void>, sliceMs = 5, rounds
   }
   return best;
 }
+
+/** Median over `rounds` of time(a) / time(b), a and b run `n` times each in turn every round (after a warm-up). */
+export function alternatingRatio(a: () => void, b: () => void, rounds = 150, n = 10): number {
+  const time = (fn: () => void): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < 3; i++) {
+    a();
+    b();
+  }
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const ta = time(a);
+    ratios.push(ta / time(b));
+  }
+  ratios.sort((x, y) => x - y);
+  return ratios[ratios.length >> 1]!;
+}
