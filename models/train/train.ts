@@ -502,7 +502,9 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   }
 
   if (average) {
-    // The image is the average; stage 1's clip bounds are 2σ of the weights they clip.
+    // The image is the average, with the averaged moving statistics (re-estimating them on unaugmented
+    // examples cost VWW stage 1 75.2 → 71.5 %, KWS 88.4 → 88.1 %); stage 1's clip bounds are 2σ of the
+    // weights they clip.
     average.commit();
     average.dispose();
     if (stage1) updateClipBounds(model);
@@ -516,11 +518,6 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, o.bits);
     if (reestimate) withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, o.bits));
   } else {
-    if (o.mode === 'baseline' && average) {
-      // The moving statistics followed the live weights, not their average.
-      valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, null);
-      withInputBatches(model, data.calibration(BN_REESTIMATION_EXAMPLES), 128, (batches) => reestimateBatchNorm(model, batches, null));
-    }
     if (o.mode === 'noise') {
       // Weight noise inflated the moving statistics too (VWW: 58.8 % float before); calibrate after.
       valBeforeBn = epochLogs.at(-1)?.valAccuracy ?? accuracy(model, data.val, null);
