@@ -448,7 +448,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       const r = trainStep(model, opt, hw, x, y, step, totalSteps, (o.seed * 1_000_003 + step) >>> 0, { ...extra, kd });
       tf.dispose([x, y, ...(extra.soft ? [extra.soft] : []), ...(extra.teacher ? [extra.teacher] : [])]);
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss})`);
-      average?.update();
+      average?.update(step);
       step++;
       lossSum += r.loss * o.batch;
       correct += r.correct;

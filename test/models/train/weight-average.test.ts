@@ -36,6 +36,19 @@ describe('WeightAverage', () => {
     tf.dispose([a, b]);
   });
 
+  it('warms the decay up as min(d, (1 + step)/(10 + step)) when given the step (hand-computed)', () => {
+    const w = tf.variable(tf.scalar(0));
+    const avg = new WeightAverage([w], 0.99);
+    w.assign(tf.scalar(1));
+    avg.update(0); // d = 1/10: 0.9
+    avg.update(1); // d = 2/11: 1 − (2/11)·0.1
+    expect(avg.state()[0]![0]).toBeCloseTo(1 - (2 / 11) * 0.1, 6);
+    for (let k = 2; k < 2000; k++) avg.update(k); // late steps: d = 0.99, the average reaches the weight
+    expect(avg.state()[0]![0]).toBeCloseTo(1, 6);
+    avg.dispose();
+    w.dispose();
+  });
+
   it('converges to a constant weight as d^k (k steps)', () => {
     const w = tf.variable(tf.scalar(0));
     const avg = new WeightAverage([w], 0.9);
