@@ -41,6 +41,7 @@ import { mvmGolden, mvmSimd, wIndex } from './mvm';
 import { codeAbsSum, implicitEligible, mvmImplicit } from './mvm-implicit';
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
 import { im2colRgb, im2colRgbEligible, rgbFetches, rgbPulses } from './im2col-rgb';
+import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED } from './kernel-modes';
 import { sramInit, sramCheck, sramAddress, codeBytes } from './sram';
 import { scaleBnRelu, residualAdd, averagePool, requantize } from './datapath';
 
@@ -52,11 +53,7 @@ let geoCols: i32 = 0;
 let bits: i32 = 8;
 let gdcOn: bool = true;
 
-// Which kernels run (chipSetKernels). Every choice gives the same bits; the first two exist to check that.
-export const KERNELS_GOLDEN: i32 = 0; // IM2COL + the scalar golden MVM everywhere
-export const KERNELS_SIMD: i32 = 1; // IM2COL + the SIMD MVM everywhere
-export const KERNELS_SHAPED: i32 = 2; // per piece shape: implicit GEMM for 1×1 pieces (mvm-implicit.ts), else IM2COL + SIMD
-export const KERNELS_RGB: i32 = 3; // KERNELS_SHAPED + a packing IM2COL for 3×3 kernels over 3 unsigned channels (im2col-rgb.ts)
+// Which kernels run (chipSetKernels; assembly/kernel-modes.ts).
 let kernels: i32 = KERNELS_RGB;
 let gdcAnalog: bool = false;
 

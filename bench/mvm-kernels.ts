@@ -21,10 +21,9 @@ import { sharedDataDir } from '../host/paths.js';
 import { deploy, resolveImage } from '../host/runtime/deploy.js';
 import { getGraph } from '../models/graphs/index.js';
 import type { NetworkName } from '../models/graphs/types.js';
+import { KERNELS_RGB, KERNELS_SIMD } from '../assembly/kernel-modes.js';
 import { alternatingRatio, interleaved } from './timing.js';
 
-const KERNELS_SIMD = 1;
-const KERNELS_RGB = 3;
 
 export interface KernelTimes {
   layers: Array<{ name: string; macs: number; simdUs: number; shapedUs: number }>;
@@ -73,7 +72,10 @@ async function main(): Promise<void> {
   const nets: NetworkName[] = args[0] === 'kws' || args[0] === 'vww' ? [args[0]] : ['kws', 'vww'];
   const rounds = Number(args[1] ?? 60);
   const before = Number(args[2] ?? KERNELS_SIMD);
-  if (!(Number.isInteger(before) && before >= 0 && before < KERNELS_RGB)) throw new Error(`before must be 0, 1 or 2 (got ${args[2]})`);
+  if (!(Number.isInteger(before) && before >= 0 && before < KERNELS_RGB)) {
+    console.error(`error: before must be 0, 1 or 2 (got ${args[2]})`);
+    process.exit(2);
+  }
   for (const net of nets) {
     const load0 = loadavg()[0]!;
     const t = await measureKernels(net, rounds, before);

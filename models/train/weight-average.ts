@@ -5,6 +5,7 @@
  * and so also kinder to the chip's weight noise. The run exports the average (train.ts `--ema`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../../host/errors.js';
 
 export class WeightAverage {
   private readonly avg: tf.Variable[];
@@ -19,10 +20,11 @@ export class WeightAverage {
     state?: Float32Array[],
   ) {
     if (!(decay > 0 && decay < 1)) throw new Error(`averaging decay must be in (0, 1) (got ${decay})`);
-    if (state && state.length !== vars.length) throw new Error(`averaging state holds ${state.length} variables, the model ${vars.length}`);
+    // A state comes from a checkpoint file: a mismatch is the user's file, not a bug.
+    if (state && state.length !== vars.length) throw new UserError(`averaging state holds ${state.length} variables, the model ${vars.length}`);
     this.avg = vars.map((v, i) => {
       const s = state?.[i];
-      if (s && s.length !== v.size) throw new Error(`averaging state of ${v.name} has the wrong size`);
+      if (s && s.length !== v.size) throw new UserError(`averaging state of ${v.name} has the wrong size`);
       return tf.variable(s ? tf.tensor(s, v.shape) : v.clone(), false);
     });
   }

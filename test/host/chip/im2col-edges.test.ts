@@ -3,6 +3,7 @@
 // tap otherwise. Against the independent interpreter (quantized-reference.ts), bit for bit, on layers
 // with few channels and wide kernels (KWS conv1's 1 channel × 4 taps), even kernels (asymmetric
 // padding), strides, and row splits that cut kernel rows; and the same codes whichever kernels run.
+import { KERNELS_GOLDEN, KERNELS_SHAPED } from '../../../assembly/kernel-modes.js';
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
@@ -55,7 +56,7 @@ describe('IM2COL over the padding = the interpreter', () => {
         const chip = await Chip.create({ preset: 'ideal', bits, gdc: false });
         chip.load(program);
         const want = Array.from(quantizedReference(program, Float32Array.from(x), bits));
-        for (const kernels of [0, 2]) {
+        for (const kernels of [KERNELS_GOLDEN, KERNELS_SHAPED]) {
           chip.exports.chipSetKernels(kernels);
           expect(Array.from(chip.infer(Float32Array.from(x)))).toEqual(want);
         }

@@ -5,13 +5,14 @@
 // all for stride 3 on 6×6, where the last positions' 16-byte loads would pass the tensor's end), inputs
 // 3 to 5 pixels wide (a load spans several pixel rows), output channels not a multiple of 4, 4/6/8-bit
 // converters, dense, sparse, all-zero and saturating inputs (codes clipped at 2^b − 1).
+import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED } from '../../../assembly/kernel-modes.js';
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import type { Preset } from '../../../host/chip/program.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
 import { quantizedReference } from './quantized-reference.js';
 
-const KERNELS = { golden: 0, shaped: 2, rgb: 3 } as const;
+const KERNELS = { golden: KERNELS_GOLDEN, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB } as const;
 
 const cases: Array<{ name: string; input: { h: number; w: number; c: number }; stride: number; cout: number }> = [
   { name: '9×11, stride 2 (VWW-like stem, padding right and bottom)', input: { h: 9, w: 11, c: 3 }, stride: 2, cout: 12 },

@@ -3,6 +3,7 @@
 // assembly/im2col-rgb.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
 // networks: the same logits and the same counters, bit for bit, under every noise preset (the MVM reads
 // the snapshot, so the read-noise draws do not depend on the kernel) and at a drift time.
+import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED, KERNELS_SIMD } from '../../../assembly/kernel-modes.js';
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import type { Preset } from '../../../host/chip/program.js';
@@ -10,7 +11,7 @@ import { deploy } from '../../../host/runtime/deploy.js';
 import { randomImage } from '../../../models/image/random.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
 
-const KERNELS = { golden: 0, simd: 1, shaped: 2, rgb: 3 } as const;
+const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB } as const;
 const PRESETS: Preset[] = ['paper', 'aihwkit', 'ideal'];
 
 /** Logits and counters of one inference per kernel choice. */

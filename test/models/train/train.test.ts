@@ -7,35 +7,18 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sharedDataDir } from '../../../host/paths.js';
 import { loadWeightImage } from '../../../models/image/load.js';
 import type { WeightImage } from '../../../models/image/types.js';
 import { defaultTeacherPath } from '../../../models/teacher/teacher.js';
 import { portablePath, train, type TrainOptions } from '../../../models/train/train.js';
+import { tinyKwsRun } from './tiny-run.js';
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'aoncim-train-'));
 });
 
-// 100 clips → ~80 training examples → 2 steps of 32 per epoch; 4 steps = 2 epochs (resume needs ≥ 2).
-const base = (name: string): TrainOptions => ({
-  task: 'kws',
-  mode: 'baseline',
-  bits: 8,
-  eta: 0.1,
-  epochs: 1,
-  steps: 4,
-  batch: 32,
-  lr: 1e-3,
-  out: join(dir, `${name}.aonw`),
-  seed: 5,
-  dataDir: sharedDataDir(),
-  resume: false,
-  limit: 100,
-  checkpointDir: join(dir, `ck-${name}`),
-  calibrationExamples: 32,
-});
+const base = (name: string): TrainOptions => tinyKwsRun(dir, name, 5);
 
 function sameWeights(a: WeightImage, b: WeightImage): void {
   expect(b.S).toBe(a.S);

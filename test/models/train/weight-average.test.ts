@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sharedDataDir } from '../../../host/paths.js';
 import { loadWeightImage } from '../../../models/image/load.js';
 import type { WeightImage } from '../../../models/image/types.js';
 import { train, type TrainOptions } from '../../../models/train/train.js';
 import { WeightAverage } from '../../../models/train/weight-average.js';
+import { tinyKwsRun } from './tiny-run.js';
 
 const values = (v: tf.Tensor) => Array.from(v.dataSync());
 
@@ -85,23 +85,7 @@ describe('train --ema (tiny, real data)', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'aoncim-ema-'));
   });
-  const base = (name: string): TrainOptions => ({
-    task: 'kws',
-    mode: 'baseline',
-    bits: 8,
-    eta: 0.1,
-    epochs: 1,
-    steps: 4,
-    batch: 32,
-    lr: 1e-3,
-    out: join(dir, `${name}.aonw`),
-    seed: 3,
-    dataDir: sharedDataDir(),
-    resume: false,
-    limit: 100,
-    checkpointDir: join(dir, `ck-${name}`),
-    calibrationExamples: 32,
-  });
+  const base = (name: string): TrainOptions => tinyKwsRun(dir, name, 3);
   const weightsOf = (im: WeightImage) => im.layers.map((l) => Array.from(l.weights));
 
   it('stage 1: logs the average and the live weights, and a stopped + resumed run equals an uninterrupted one', async () => {

@@ -1,0 +1,12 @@
+// Which kernels the chip runs (chipSetKernels). Every choice gives the same bits; the first two exist to
+// check that. ONE source for both sides: valid AssemblyScript (assembly/controller.ts) and valid
+// TypeScript (tests and bench/mvm-kernels.ts). Plain number constants only (AssemblyScript infers i32).
+
+/** IM2COL + the scalar golden MVM everywhere. */
+export const KERNELS_GOLDEN = 0;
+/** IM2COL + the SIMD MVM everywhere. */
+export const KERNELS_SIMD = 1;
+/** Per piece shape: implicit GEMM for 1×1 pieces (mvm-implicit.ts), else IM2COL + SIMD. */
+export const KERNELS_SHAPED = 2;
+/** KERNELS_SHAPED + a packing IM2COL for 3×3 kernels over 3 unsigned channels (im2col-rgb.ts); the default. */
+export const KERNELS_RGB = 3;
