@@ -36,6 +36,13 @@ export interface Teacher {
    * columns in the project's class order.
    */
   logits(x: tf.Tensor4D): tf.Tensor2D;
+  /** Width of features(): the channels of the teacher's last average pool (its penultimate layer). */
+  featureWidth: number;
+  /**
+   * logits() and, from the same pass, the output of the last AVERAGE_POOL_2D flattened to [N, featureWidth]:
+   * what the classifier reads, a much richer target than two or twelve class scores (feature-distill.ts).
+   */
+  logitsAndFeatures(x: tf.Tensor4D): { logits: tf.Tensor2D; features: tf.Tensor2D };
   /** Every operator's output on x, in the teacher's own layout and class order (tests, debugging); the caller disposes them. */
   trace(x: tf.Tensor4D): TeacherActivation[];
   dispose(): void;
@@ -209,6 +216,13 @@ export function teacherFromModel(model: TfliteModel, task: TeacherTask, path = '
     throw e;
   }
   const input = TEACHER_INPUT[task];
+  const poolIndex = model.operators.map((op) => op.op).lastIndexOf('AVERAGE_POOL_2D');
+  if (poolIndex < 0) {
+    tf.dispose(weights);
+    throw new UserError(`${path}: has no AVERAGE_POOL_2D, so no penultimate features to distil from`);
+  }
+  const poolShape = model.tensors[model.operators[poolIndex]!.outputs[0]!]!.shape;
+  const featureWidth = poolShape.slice(1).reduce((a, b) => a * b, 1);
 
   /** Runs the operators; `final` replaces the step that produces the graph output (the log-softmax). */
   const run = (x: tf.Tensor4D, onOutput: ((k: number, t: tf.Tensor) => void) | null, final: Step | null): tf.Tensor => {
@@ -234,6 +248,15 @@ export function teacherFromModel(model: TfliteModel, task: TeacherTask, path = '
     classes: projectClasses,
     model,
     logits: (x) => tf.tidy(() => tf.gather(run(x, null, logSoftmax), perm, 1) as tf.Tensor2D),
+    featureWidth,
+    logitsAndFeatures: (x) => {
+      let pooled: tf.Tensor | null = null;
+      const [logits, features] = tf.tidy(() => {
+        const out = run(x, (k, t) => (k === poolIndex ? (pooled = t) : undefined), logSoftmax);
+        return [tf.gather(out, perm, 1) as tf.Tensor2D, tf.reshape(pooled!, [x.shape[0], featureWidth]) as tf.Tensor2D];
+      });
+      return { logits, features };
+    },
     trace: (x) => tf.tidy(() => {
       const acts: Array<{ index: number; value: tf.Tensor }> = [];
       run(x, (index, value) => acts.push({ index, value }), null);

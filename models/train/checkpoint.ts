@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../host/errors.js';
 import type { AdamState } from './adam.js';
+import type { FeatureHeadState } from './feature-distill.js';
 import { allVariables, type AnalogModel } from './model.js';
 
 export interface Checkpoint<Config, LogEntry> {
@@ -24,6 +25,8 @@ export interface Checkpoint<Config, LogEntry> {
   rangesOpt: AdamState | null;
   /** Runs with weight averaging: the averages (weight-average.ts); absent otherwise. */
   average?: Float32Array[] | null;
+  /** Runs with feature distillation: the head and its optimiser (feature-distill.ts); absent otherwise. */
+  featureHead?: FeatureHeadState | null;
   log: LogEntry[];
 }
 
@@ -65,6 +68,7 @@ export function saveCheckpoint<C, L>(path: string, c: Checkpoint<C, L>): void {
     weightsOpt: encodeAdam(c.weightsOpt),
     rangesOpt: c.rangesOpt ? encodeAdam(c.rangesOpt) : null,
     ...(c.average ? { average: c.average.map(b64) } : {}),
+    ...(c.featureHead ? { featureHead: { variables: c.featureHead.variables.map(b64), opt: encodeAdam(c.featureHead.opt) } } : {}),
   });
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, json);
@@ -80,18 +84,20 @@ export function loadCheckpoint<C, L>(path: string): Checkpoint<C, L> | null {
     throw new UserError(`checkpoint ${path} is unreadable: ${(e as Error).message}`);
   }
   if (raw['version'] !== 1) throw new UserError(`checkpoint ${path}: unknown version`);
-  const r = raw as unknown as Omit<Checkpoint<C, L>, 'variables' | 'weightsOpt' | 'rangesOpt' | 'average'> & {
+  const r = raw as unknown as Omit<Checkpoint<C, L>, 'variables' | 'weightsOpt' | 'rangesOpt' | 'average' | 'featureHead'> & {
     variables: string[];
     average?: string[];
+    featureHead?: { variables: string[]; opt: { step: number; m: string[]; v: string[] } };
     weightsOpt: { step: number; m: string[]; v: string[] };
     rangesOpt: { step: number; m: string[]; v: string[] } | null;
   };
-  const { average, ...rest } = r;
+  const { average, featureHead, ...rest } = r;
   return {
     ...rest,
     variables: r.variables.map(fromB64),
     weightsOpt: decodeAdam(r.weightsOpt),
     rangesOpt: r.rangesOpt ? decodeAdam(r.rangesOpt) : null,
     ...(average ? { average: average.map(fromB64) } : {}),
+    ...(featureHead ? { featureHead: { variables: featureHead.variables.map(fromB64), opt: decodeAdam(featureHead.opt) } } : {}),
   };
 }

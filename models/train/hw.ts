@@ -13,8 +13,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam.js';
 import { distillationLoss } from './distill.js';
+import type { FeatureHead } from './feature-distill.js';
 import type { KdConfig } from './options.js';
-import { forward, rangeVariables, stdOf, weightVariables, type AnalogModel, type ForwardOptions, type LayerTap } from './model.js';
+import { forward, rangeVariables, stdOf, weightVariables, type AnalogModel, type ForwardOptions, type LayerTap, type PooledOut } from './model.js';
 import { maxCode } from './ste.js';
 import { roundHalfEven } from '../../host/round.js';
 
@@ -45,6 +46,8 @@ export interface StepTargets {
   /** [B, classes] the teacher's logits on the same views. */
   teacher?: tf.Tensor2D;
   kd?: KdConfig | null;
+  /** Feature distillation: the teacher's pooled features on the same views [B, width], the head mapping to them, the term's weight. */
+  features?: { teacher: tf.Tensor2D; head: FeatureHead; weight: number };
 }
 
 /** Section 6.1's constants. */
@@ -141,20 +144,30 @@ export function trainStep(
   const fo = trainForwardOptions(cfg, seed);
   const wVars = weightVariables(model);
   const rVars = opt.ranges ? rangeVariables(model) : [];
+  const feat = targets.features;
   let correct = 0;
   const loss = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => {
-      const logits = forward(model, x, fo);
+      const pooled: PooledOut = {};
+      const logits = forward(model, x, fo, undefined, feat ? pooled : undefined);
       correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')).dataSync()[0]!;
       // Labels alone keep the exact loss of runs made before distillation existed.
-      if (!targets.soft && !targets.teacher) return crossEntropy(logits, labels);
-      const dist = targets.soft ?? (tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D);
-      return distillationLoss(logits, dist, targets.teacher ?? null, targets.kd ?? null);
-    }, [...wVars, ...rVars]);
+      let l: tf.Scalar;
+      if (!targets.soft && !targets.teacher) l = crossEntropy(logits, labels);
+      else {
+        const dist = targets.soft ?? (tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D);
+        l = distillationLoss(logits, dist, targets.teacher ?? null, targets.kd ?? null);
+      }
+      if (!feat) return l;
+      if (!pooled.value) throw new Error(`feature distillation: network ${model.graph.name} has no pooling layer`);
+      return tf.add(l, tf.mul(feat.head.loss(pooled.value, feat.teacher), feat.weight)) as tf.Scalar;
+    }, [...wVars, ...rVars, ...(feat ? feat.head.variables() : [])]);
     clipGainGradient(model, grads);
     const lr = cosineLr(stageOf(cfg.mode) === 1 ? cfg.lr : cfg.lr / 10, step, total);
     opt.weights.apply(grads, lr);
     opt.ranges?.apply(grads, rangeLr(step, total));
+    // The head is fitted afresh at every run's start (a stage-2 run's too): it learns at stage 1's rate.
+    feat?.head.opt.apply(grads, cosineLr(cfg.lr, step, total));
     return value.dataSync()[0]!;
   });
   return { loss, correct };

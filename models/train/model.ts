@@ -252,11 +252,17 @@ function dacConsumers(graph: NetworkGraph): Map<string, number> {
   return m;
 }
 
+/** Where forward() leaves the globally pooled features [B, C] (the last pooling layer's output, before its DAC store). */
+export interface PooledOut {
+  value?: tf.Tensor2D;
+}
+
 /**
  * The forward pass: logits [B, classes] from inputs [B, H, W, C]. `taps`, when given, receives each
- * layer's DAC input and ADC pre-activation (kept alive: the caller disposes them).
+ * layer's DAC input and ADC pre-activation (kept alive: the caller disposes them); `pooled`, the pooled
+ * features (for feature distillation, in the same tidy scope as the pass).
  */
-export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions, taps?: LayerTap[]): tf.Tensor2D {
+export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions, taps?: LayerTap[], pooled?: PooledOut): tf.Tensor2D {
   const consumers = dacConsumers(model.graph);
   const dacBits = opts.bits === null ? null : opts.bits + 1;
   const qTrain = opts.training && opts.quantNoiseP < 1;
@@ -296,7 +302,10 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
       const c = Math.max(y.shape[3], skip.shape[3]);
       y = tf.add(padChannels(y, c), padChannels(skip, c));
     }
-    if (s.pool) y = tf.mean(y, [1, 2], true) as tf.Tensor4D;
+    if (s.pool) {
+      y = tf.mean(y, [1, 2], true) as tf.Tensor4D;
+      if (pooled) pooled.value = tf.reshape(y, [y.shape[0], y.shape[3]]) as tf.Tensor2D;
+    }
     raw.set(s.name, y);
     tensors.set(s.name, store(y, s.name, 1));
     logits = y;

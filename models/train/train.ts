@@ -20,7 +20,8 @@ import type { CropMode } from './crop-modes.js';
 import { exportImage, initFromImage } from './export.js';
 import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, updateClipBounds, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
-import { createModel, disposeModel, rangeVariables, weightVariables, type AnalogModel } from './model.js';
+import { createModel, disposeModel, forward, rangeVariables, weightVariables, type AnalogModel, type PooledOut } from './model.js';
+import { activeChannels, FeatureHead, featureStats, ridgeFit } from './feature-distill.js';
 import { WeightAverage } from './weight-average.js';
 import type { Teacher } from '../teacher/teacher.js';
 import { withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
@@ -73,6 +74,8 @@ export interface TrainOptions {
   bnFrozen?: boolean;
   /** Export an exponential moving average of the trained variables, this decay per step (weight-average.ts). */
   ema?: number;
+  /** With `teacher`: weight of feature distillation on the pooled features (feature-distill.ts; default none). */
+  featureKd?: number;
   /** Overwrite an existing image at `out`. */
   force?: boolean;
   /** Examples for range calibration of `baseline`/`noise` images. */
@@ -157,6 +160,8 @@ export interface RunConfig {
   bnStats?: 'batch' | 'frozen' | null;
   /** Weight averaging's decay per step (absent: none, the last step's weights are exported). */
   ema?: number | null;
+  /** Feature distillation's weight (absent: none). */
+  featureKd?: number | null;
 }
 
 export interface TrainResult {
@@ -232,7 +237,16 @@ function batchTensors(ex: Examples, start: number, size: number, shape: [number,
   };
 }
 
-/** A batch's label blends (mixed views) and the teacher's logits on the same views. */
+/** The teacher's input for examples [start, start + n) of a view (its own size, or the network's). */
+function teacherBatch(ex: Examples, start: number, n: number, teacher: Teacher, ownInput: boolean): tf.Tensor4D {
+  const { h, w, c } = teacher.input;
+  const per = h * w * c;
+  const src = ownInput ? ex.teacherX : ex.x;
+  if (!src) throw new Error('teacher input missing from the epoch\'s examples');
+  return tf.tensor4d(src.subarray(start * per, (start + n) * per), [n, h, w, c]);
+}
+
+/** A batch's label blends (mixed views), the teacher's logits on the same views and (features) its pooled features. */
 function stepTargets(
   ex: Examples,
   start: number,
@@ -240,20 +254,67 @@ function stepTargets(
   classes: number,
   teacher: Teacher | null,
   ownInput: boolean,
-): { soft?: tf.Tensor2D; teacher?: tf.Tensor2D } {
-  const out: { soft?: tf.Tensor2D; teacher?: tf.Tensor2D } = {};
+  features: boolean,
+): { soft?: tf.Tensor2D; teacher?: tf.Tensor2D; teacherFeatures?: tf.Tensor2D } {
+  const out: { soft?: tf.Tensor2D; teacher?: tf.Tensor2D; teacherFeatures?: tf.Tensor2D } = {};
   if (ex.soft) out.soft = tf.tensor2d(ex.soft.subarray(start * classes, (start + n) * classes), [n, classes]);
   if (teacher) {
-    const { h, w, c } = teacher.input;
-    const per = h * w * c;
-    const src = ownInput ? ex.teacherX : ex.x;
-    if (!src) throw new Error('teacher input missing from the epoch\'s examples');
-    const tx = tf.tensor4d(src.subarray(start * per, (start + n) * per), [n, h, w, c]);
-    out.teacher = tf.tidy(() => teacher.logits(tx));
+    const tx = teacherBatch(ex, start, n, teacher, ownInput);
+    if (features) {
+      const r = teacher.logitsAndFeatures(tx);
+      out.teacher = r.logits;
+      out.teacherFeatures = r.features;
+    } else {
+      out.teacher = tf.tidy(() => teacher.logits(tx));
+    }
     tx.dispose();
   }
   return out;
 }
+
+/**
+ * The feature head of a run (feature-distill.ts): teacher statistics and the ridge-fitted starting map from
+ * the first `n` examples of the run's first view, student features from its evaluation pass at `bits`
+ * (deterministic, so a resumed run rebuilds the same head before restoring the checkpoint's).
+ */
+function createFeatureHead(model: AnalogModel, ex: Examples, teacher: Teacher, ownInput: boolean, bits: number | null, n: number): FeatureHead {
+  const { h, w, c } = model.graph.input;
+  const count = Math.min(n, ex.count);
+  const tRows: Float32Array[] = [];
+  const sRows: Float32Array[] = [];
+  for (let s = 0; s < count; s += 64) {
+    const k = Math.min(64, count - s);
+    const tx = teacherBatch(ex, s, k, teacher, ownInput);
+    const r = teacher.logitsAndFeatures(tx);
+    tRows.push(r.features.dataSync() as Float32Array);
+    tf.dispose([tx, r.logits, r.features]);
+    tf.tidy(() => {
+      const { x, y } = batchTensors(ex, s, k, [h, w, c]);
+      const pooled: PooledOut = {};
+      forward(model, x, { training: false, eta: 0, bits, quantNoiseP: 1, seed: 0 }, undefined, pooled);
+      if (!pooled.value) throw new UserError(`--feature-kd: network ${model.graph.name} has no pooling layer to match the teacher's features at`);
+      sRows.push(Float32Array.from(pooled.value.dataSync() as Float32Array));
+      y.dispose();
+    });
+  }
+  const concat = (rows: Float32Array[]) => {
+    const out = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
+    let o = 0;
+    for (const r of rows) (out.set(r, o), (o += r.length));
+    return out;
+  };
+  const t = concat(tRows);
+  const f = concat(sRows);
+  const tw = teacher.featureWidth;
+  const sw = f.length / count;
+  const stats = featureStats(t, tw);
+  const mask = activeChannels(stats);
+  const tStd = t.map((v, i) => (mask[i % tw] ? (v - stats.mean[i % tw]!) / stats.std[i % tw]! : 0));
+  return new FeatureHead(sw, tw, stats, ridgeFit(f, sw, tStd, tw));
+}
+
+/** Examples of the first view that fix the feature head's statistics and starting map. */
+export const FEATURE_HEAD_EXAMPLES = 512;
 
 /** Top-1 accuracy of the eval forward pass (bits null = float). */
 export function accuracy(model: AnalogModel, ex: Examples, bits: number | null, batch = 256): number {
@@ -312,6 +373,8 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
   if (o.ema !== undefined && !(o.ema > 0 && o.ema < 1)) throw new UserError(`--ema must be in (0, 1) (got ${o.ema})`);
+  if (o.featureKd !== undefined && !(o.featureKd > 0 && Number.isFinite(o.featureKd))) throw new UserError(`--feature-kd must be a positive weight (got ${o.featureKd})`);
+  if (o.featureKd !== undefined && o.teacher === undefined) throw new UserError('--feature-kd matches a teacher\'s features: it needs --teacher');
   if (o.teacher !== undefined && !existsSync(o.teacher)) throw new UserError(`teacher not found: ${o.teacher}`);
   // Before any work (and before a resumed run's last epochs): a bad --out must not cost a run.
   checkOutPath(o.out, o.force === true || o.resume);
@@ -342,6 +405,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(o.speed ? { speed: o.speed } : {}),
     ...(o.crop === 'inception' ? { crop: o.crop } : {}),
     ...(o.ema ? { ema: o.ema } : {}),
+    ...(o.featureKd ? { featureKd: o.featureKd } : {}),
   };
   const graph = getGraph(o.task);
   await useWasmTrainingBackend();
@@ -387,6 +451,9 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     }
   }
   const opt = createOptimizers(model, hw);
+  const featureHead = teacher && config.featureKd
+    ? createFeatureHead(model, data.trainEpoch(0, view), teacher, teacherOwnInput, o.mode === 'full' ? o.bits : null, FEATURE_HEAD_EXAMPLES)
+    : null;
   const ckptPath = join(o.checkpointDir ?? join('checkpoints', runName(config)), 'state.json');
   let startEpoch = 0;
   let step = 0;
@@ -405,6 +472,10 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       step = ck.step;
       epochLogs = ck.log;
       averageState = ck.average ?? undefined;
+      if (featureHead) {
+        if (!ck.featureHead) throw new UserError(`checkpoint ${ckptPath} has no feature head`);
+        featureHead.restore(ck.featureHead);
+      }
       o.onInfo?.(`resuming after epoch ${ck.epoch} (step ${ck.step}) from ${ckptPath}`);
     } else {
       o.onInfo?.(`no checkpoint at ${ckptPath}: starting from scratch`);
@@ -444,9 +515,15 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     for (let b = 0; b < stepsPerEpoch && step < totalSteps; b++) {
       const tStep = performance.now();
       const { x, y } = batchTensors(ex, b * o.batch, o.batch, [h, w, c]);
-      const extra = stepTargets(ex, b * o.batch, x.shape[0], graph.classes.length, teacher, teacherOwnInput);
-      const r = trainStep(model, opt, hw, x, y, step, totalSteps, (o.seed * 1_000_003 + step) >>> 0, { ...extra, kd });
-      tf.dispose([x, y, ...(extra.soft ? [extra.soft] : []), ...(extra.teacher ? [extra.teacher] : [])]);
+      const extra = stepTargets(ex, b * o.batch, x.shape[0], graph.classes.length, teacher, teacherOwnInput, featureHead !== null);
+      const features = featureHead && extra.teacherFeatures ? { teacher: extra.teacherFeatures, head: featureHead, weight: config.featureKd! } : undefined;
+      const r = trainStep(model, opt, hw, x, y, step, totalSteps, (o.seed * 1_000_003 + step) >>> 0, {
+        ...(extra.soft ? { soft: extra.soft } : {}),
+        ...(extra.teacher ? { teacher: extra.teacher } : {}),
+        kd,
+        ...(features ? { features } : {}),
+      });
+      tf.dispose([x, y, ...[extra.soft, extra.teacher, extra.teacherFeatures].filter((t): t is tf.Tensor2D => t !== undefined)]);
       if (!Number.isFinite(r.loss)) throw new Error(`training diverged at step ${step} (loss ${r.loss})`);
       average?.update(step);
       step++;
@@ -489,12 +566,14 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       weightsOpt: opt.weights.getState(),
       rangesOpt: opt.ranges?.getState() ?? null,
       ...(average ? { average: average.state() } : {}),
+      ...(featureHead ? { featureHead: featureHead.state() } : {}),
       log: epochLogs,
     });
     if (o.stopAfterEpochs !== undefined && epoch + 1 - startEpoch >= o.stopAfterEpochs && epoch + 1 < epochs) {
       opt.weights.dispose();
       opt.ranges?.dispose();
       average?.dispose();
+      featureHead?.dispose();
       disposeModel(model);
       teacher?.dispose();
       return { stopped: true, epoch: epoch + 1, checkpoint: ckptPath };
@@ -567,6 +646,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   writeFileSync(logPath, JSON.stringify(log, null, 2) + '\n');
   opt.weights.dispose();
   opt.ranges?.dispose();
+  featureHead?.dispose();
   disposeModel(model);
   teacher?.dispose();
   return { image, log, imagePath: o.out, logPath };
