@@ -41,6 +41,9 @@ describe('aon-cim train', () => {
     [['--task', 'kws', '--mode', 'baseline', '--targets', 'exact'], /--targets.*expected mean-corrected or trained \(got exact\)/],
     [['--task', 'kws', '--mode', 'full', '--eta', '1.5'], /eta must be in \[0, 1\)/],
     [['--task', 'kws', '--mode', 'noise', '--init', '/nonexistent.aonw', '--limit', '20'], /stage 2 \(noise\) starts from the stage-1 image/],
+    [['--task', 'kws', '--mode', 'baseline', '--feature-kd', '0'], /--feature-kd/],
+    [['--task', 'kws', '--mode', 'baseline', '--feature-kd', 'abc'], /--feature-kd/],
+    [['--task', 'kws', '--mode', 'baseline', '--feature-kd', '1', '--limit', '20'], /--feature-kd matches a teacher's features: it needs --teacher/],
   ])('rejects %j clearly', async (args, message) => {
     const io = recordingIo();
     const code = await main(['train', ...args], io);
