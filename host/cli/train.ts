@@ -2,7 +2,7 @@
  * `aon-cim train --task kws|vww --mode baseline|noise|full --bits 8|6|4 [--eta η] [--epochs N]
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
- * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut] [--drift-gain g] [--bn-stats batch|frozen]
+ * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g] [--bn-stats batch|frozen]
  * [--speed s] [--crop light|inception]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
@@ -160,7 +160,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--teacher <file>', 'distil from this TFLite teacher (e.g. ../shared/teachers/kws_ref_model_float32.tflite)')
     .option('--kd-weight <w>', 'share of the teacher\'s softened scores in the loss, [0, 1] (default 0.9)', parseUnitInterval('kd-weight', false))
     .option('--kd-temp <T>', 'distillation temperature (default 2)', parsePositiveNumber)
-    .option('--mix <how>', 'vww: mix two augmented images per view: none, mixup, cutmix or mixcut (either, half each) (default none)', parseMix)
+    .option('--mix <how>', 'vww: mix augmented images into each view: none, mixup, cutmix, mixcut (either, half each) or mosaic (a third each mixup, cutmix and a 2×2 mosaic of four images) (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
     .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
     .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)

@@ -17,7 +17,7 @@ import { resizeBilinear } from '../../host/vision/resize.js';
 import { KWS_CLASSES } from '../graphs/kws.js';
 import type { Task } from '../graphs/types.js';
 import { InitRng } from '../image/prng.js';
-import { mixPair, type MixMode } from './mix.js';
+import { mixPair, mosaic, type MixMode } from './mix.js';
 import { changeSpeed } from './speed.js';
 import type { CropMode } from './crop-modes.js';
 import { shuffleInPlace, validationPredicate, type SplitRow } from '../../host/eval/split.js';
@@ -266,13 +266,23 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
     const t = view.teacherInput;
     const tSize = t ? t.h * t.w * t.c : 0;
     const teacherX = t ? new Float32Array(n * tSize) : undefined;
+    const person = VWW_CLASSES.indexOf('person');
+    // Mosaic fillers come from person-free images, so a mosaic is a person view exactly when its own
+    // example is one: the views keep the data set's class balance (four random images: 94 % person).
+    const fillers = items.filter((p) => p.label !== person);
     items.forEach((it, k) => {
       let img = augmentImage(it.img, rng, view.crop);
       let lambda = 1;
       let other = it.label;
-      if (view.mix && view.mix !== 'none') {
+      if (view.mix === 'mosaic' && fillers.length > 0 && rng.uniform() < 1 / 3) {
+        const tiles = [0, 1, 2].map(() => augmentImage(fillers[Math.floor(rng.uniform() * fillers.length)]!.img, rng, view.crop));
+        // The example's own image goes to a random cell (VWW counts a person anywhere in the view).
+        const cell = Math.floor(rng.uniform() * 4);
+        tiles.splice(cell, 0, img);
+        img = mosaic([tiles[0]!, tiles[1]!, tiles[2]!, tiles[3]!], 0.3 + 0.4 * rng.uniform(), 0.3 + 0.4 * rng.uniform());
+      } else if (view.mix && view.mix !== 'none') {
         const partner = items[Math.floor(rng.uniform() * n)]!;
-        const m = mixPair(img, augmentImage(partner.img, rng, view.crop), view.mix, rng);
+        const m = mixPair(img, augmentImage(partner.img, rng, view.crop), view.mix === 'mosaic' ? 'mixcut' : view.mix, rng);
         img = m.img;
         lambda = m.lambda;
         other = partner.label;

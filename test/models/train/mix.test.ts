@@ -10,7 +10,7 @@ import { sharedDataDir } from '../../../host/paths.js';
 import type { RgbImage } from '../../../host/vision/decode.js';
 import { InitRng } from '../../../models/image/prng.js';
 import { loadVww } from '../../../models/train/data.js';
-import { cutBox, cutmix, mixPair, mixup } from '../../../models/train/mix.js';
+import { cutBox, cutmix, mixPair, mixup, mosaic } from '../../../models/train/mix.js';
 
 const flat = (w: number, h: number, v: number): RgbImage => ({ width: w, height: h, rgb: new Uint8Array(w * h * 3).fill(v) });
 
@@ -76,6 +76,19 @@ describe('CutMix', () => {
   });
 });
 
+describe('mosaic', () => {
+  it('puts each image into its cell of the grid split at (fx, fy) (hand-made flat images)', () => {
+    const m = mosaic([flat(10, 8, 10), flat(10, 8, 20), flat(10, 8, 30), flat(10, 8, 40)], 0.3, 0.5);
+    expect([m.width, m.height]).toEqual([10, 8]);
+    // split at column round(0.3·10) = 3 and row round(0.5·8) = 4
+    const at = (x: number, y: number) => m.rgb[(y * 10 + x) * 3]!;
+    expect([at(0, 0), at(2, 3), at(3, 0), at(9, 3), at(0, 4), at(2, 7), at(3, 4), at(9, 7)]).toEqual([10, 10, 20, 20, 30, 30, 40, 40]);
+    // A degenerate split still leaves every image a cell at least one pixel wide.
+    const e = mosaic([flat(4, 4, 1), flat(4, 4, 2), flat(4, 4, 3), flat(4, 4, 4)], 0, 1);
+    expect(new Set(e.rgb)).toEqual(new Set([1, 2, 3, 4]));
+  });
+});
+
 const data = sharedDataDir();
 describe.skipIf(!existsSync(join(data, 'vww', 'index.csv')))(`VWW epochs with mixing (data not found at ${data} skips)`, () => {
   const d = existsSync(join(data, 'vww', 'index.csv')) ? loadVww(data, 1, 40) : null;
@@ -101,6 +114,26 @@ describe.skipIf(!existsSync(join(data, 'vww', 'index.csv')))(`VWW epochs with mi
     expect(Buffer.from(a.x.buffer).equals(Buffer.from(b.x.buffer))).toBe(true);
     expect(Buffer.from(a.teacherX!.buffer).equals(Buffer.from(b.teacherX!.buffer))).toBe(true);
     expect(Buffer.from(a.x.buffer).equals(Buffer.from(c.x.buffer))).toBe(false);
+  });
+  it('mosaic views keep the examples\' labels (fillers are person-free), are deterministic and differ from mixcut\'s', () => {
+    const mv = { ...view, mix: 'mosaic' as const };
+    const a = d!.trainEpoch(3, mv);
+    const b = d!.trainEpoch(3, mv);
+    expect(Buffer.from(a.x.buffer).equals(Buffer.from(b.x.buffer))).toBe(true);
+    expect(Buffer.from(a.x.buffer).equals(Buffer.from(d!.trainEpoch(3, view).x.buffer))).toBe(false);
+    // Unmixed label rows (mosaics, and mixes of two images of one class) are one-hot; the label shares still sum to 1.
+    for (let k = 0; k < a.count; k++) expect(a.soft![2 * k]! + a.soft![2 * k + 1]!).toBeCloseTo(1, 6);
+    // The person share of the views' labels is the data set's within sampling error (mosaics alone would make it 94 %).
+    // Over 6 epochs (~190 views, σ ≈ 3.6 points); random fillers would add ~15 points (a third of the views at 94 %).
+    let persons = 0;
+    let views = 0;
+    for (let e = 0; e < 6; e++) {
+      const ex = d!.trainEpoch(e, mv);
+      persons += Array.from(ex.y).filter((v) => v === 1).length;
+      views += ex.count;
+    }
+    const base = Array.from(d!.trainEpoch(0).y).filter((v) => v === 1).length / a.count;
+    expect(Math.abs(persons / views - base)).toBeLessThan(0.1);
   });
   it('without a view an epoch is exactly what it was before mixing existed (no soft labels)', () => {
     const a = d!.trainEpoch(2);
