@@ -30,6 +30,7 @@ interface TrainFlags {
   mode: TrainMode;
   bits: Bits;
   eta?: number;
+  etaInput?: number;
   epochs?: number;
   steps?: number;
   batch: number;
@@ -150,6 +151,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .requiredOption('--mode <mode>', 'baseline (stage 1) | noise (stage 2, noise only) | full (stage 2, noise + DAC/ADC)', parseMode)
     .option('--bits <bits>', 'ADC bits of `full` training (DAC = ADC + 1): 8|6|4', parseBits, 8 as Bits)
     .option('--eta <eta>', 'weight-noise coefficient η of eq. 1 (default 0.1 KWS, 0.2 VWW)', parseEta)
+    .option('--eta-input <eta>', 'stage 2: η of the layers that read the network\'s input (VWW\'s 27-row stem is its most noise-sensitive layer; default --eta)', parseEta)
     .option('--epochs <n>', 'epochs (default 30)', parsePositiveInt)
     .option('--steps <n>', 'total optimisation steps (overrides --epochs)', parsePositiveInt)
     .option('--batch <n>', 'batch size', parsePositiveInt, 64)
@@ -220,6 +222,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           mode: f.mode,
           bits: f.bits,
           eta: f.eta ?? DEFAULT_ETA[f.task],
+          ...(f.etaInput !== undefined ? { etaInput: f.etaInput } : {}),
           epochs: f.epochs ?? DEFAULT_EPOCHS[f.task],
           ...(f.steps !== undefined ? { steps: f.steps } : {}),
           batch: f.batch,

@@ -28,6 +28,12 @@ export interface HwConfig {
   bits: 8 | 6 | 4;
   /** η of eq. 1 (stage 2). */
   eta: number;
+  /**
+   * Stage 2: η of the layers reading the network's input (absent: eta). VWW's stem has 27 rows of unsigned,
+   * correlated pixels: weight noise there shifts each output by x̄·Σn, and it costs more on the chip than
+   * every other layer together (docs/training.md); the paper calls such narrow early layers bottlenecks.
+   */
+  etaInput?: number | null;
   /** Stage-1 initial learning rate (stage 2 uses a tenth of it). */
   lr: number;
   /**
@@ -85,6 +91,7 @@ export function trainForwardOptions(cfg: HwConfig, seed: number): ForwardOptions
   return {
     training: true,
     eta: stage2 ? cfg.eta : 0,
+    ...(stage2 && cfg.etaInput != null ? { etaInput: cfg.etaInput } : {}),
     bits: cfg.mode === 'full' ? cfg.bits : null,
     quantNoiseP: QUANT_NOISE_P,
     seed,

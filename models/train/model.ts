@@ -46,6 +46,8 @@ export interface ForwardOptions {
   training: boolean;
   /** η of eq. 1 (σ_N,l = η·W_l,max); 0 = no weight noise. Training passes only. */
   eta: number;
+  /** η of the layers that read the network's input instead of `eta` (absent: `eta`). */
+  etaInput?: number;
   /** ADC bits of the DAC/ADC quantizers (DAC = ADC + 1); null = no converters. */
   bits: number | null;
   /** Quantization-noise probability p (Fan et al. 2020): fraction of elements quantized in training. */
@@ -281,9 +283,10 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
   model.layers.forEach((layer, i) => {
     const s = layer.spec;
     const xin = tensors.get(s.input)!;
+    const eta = s.input === 'input' && opts.etaInput !== undefined ? opts.etaInput : opts.eta;
     const noise =
-      opts.training && opts.eta > 0
-        ? tf.randomNormal(layer.w.shape, 0, opts.eta * layer.wMax, 'float32', subSeed(opts.seed, i, 2))
+      opts.training && eta > 0
+        ? tf.randomNormal(layer.w.shape, 0, eta * layer.wMax, 'float32', subSeed(opts.seed, i, 2))
         : null;
     const w = clipNoiseSTE(layer.w, layer.wMax, noise);
     let y = arrayOp(layer, xin, w);

@@ -32,6 +32,8 @@ export interface TrainOptions {
   bits: 8 | 6 | 4;
   /** η of eq. 1 (stage 2); the paper: ~0.1 KWS, ~0.2 VWW. */
   eta: number;
+  /** Stage 2: η of the layers reading the network's input (hw.ts HwConfig.etaInput; default eta). */
+  etaInput?: number;
   epochs: number;
   /** Total optimisation steps (overrides epochs: the last epoch may be partial). */
   steps?: number;
@@ -162,6 +164,8 @@ export interface RunConfig {
   ema?: number | null;
   /** Feature distillation's weight (absent: none). */
   featureKd?: number | null;
+  /** η of the input layers (absent: eta). */
+  etaInput?: number | null;
 }
 
 export interface TrainResult {
@@ -359,6 +363,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer (got ${v})`);
   }
   if (!(o.eta >= 0 && o.eta < 1)) throw new UserError(`--eta must be in [0, 1) (got ${o.eta})`);
+  if (o.etaInput !== undefined && !(o.etaInput >= 0 && o.etaInput < 1)) throw new UserError(`--eta-input must be in [0, 1) (got ${o.etaInput})`);
   if (!(o.lr > 0)) throw new UserError(`learning rate must be positive (got ${o.lr})`);
   const kdWanted: KdConfig = { ...DEFAULT_KD, ...o.kd };
   if (!(kdWanted.weight >= 0 && kdWanted.weight <= 1)) throw new UserError(`--kd-weight must be in [0, 1] (got ${kdWanted.weight})`);
@@ -379,6 +384,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   // Before any work (and before a resumed run's last epochs): a bad --out must not cost a run.
   checkOutPath(o.out, o.force === true || o.resume);
   const stage2 = stageOf(o.mode) === 2;
+  if (o.etaInput !== undefined && !stage2) throw new UserError('--eta-input is weight noise of stage 2: it needs --mode noise or full');
   const init = o.init ?? (stage2 ? defaultImagePath(o.task, 'baseline', o.bits) : undefined);
   if (stage2 && (!init || !existsSync(init))) {
     throw new UserError(`stage 2 (${o.mode}) starts from the stage-1 image: ${init} not found (train --mode baseline first, or pass --init IMAGE)`);
@@ -406,6 +412,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(o.crop === 'inception' ? { crop: o.crop } : {}),
     ...(o.ema ? { ema: o.ema } : {}),
     ...(o.featureKd ? { featureKd: o.featureKd } : {}),
+    ...(o.etaInput !== undefined && stage2 ? { etaInput: o.etaInput } : {}),
   };
   const graph = getGraph(o.task);
   await useWasmTrainingBackend();
@@ -415,7 +422,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (stepsPerEpoch < 1) throw new UserError(`--batch ${o.batch} is larger than the ${data.trainCount} training examples`);
   const totalSteps = o.steps ?? o.epochs * stepsPerEpoch;
   const epochs = Math.ceil(totalSteps / stepsPerEpoch);
-  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, bnFrozen: config.bnStats === 'frozen' };
+  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, bnFrozen: config.bnStats === 'frozen', etaInput: config.etaInput ?? null };
   const teacher = o.teacher ? (await import('../teacher/teacher.js')).loadTeacher(o.teacher, o.task) : null;
   const kd: KdConfig | null = teacher ? { weight: config.kdWeight!, temp: config.kdTemp! } : null;
   const teacherOwnInput = teacher !== null && !(teacher.input.h === h && teacher.input.w === w && teacher.input.c === c);
