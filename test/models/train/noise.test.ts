@@ -58,6 +58,14 @@ describe('weight noise (eq. 1)', () => {
     const clean = noiseOf(forward(model, eye, { ...opts, training: false, seed: 7 }));
     expect(Math.max(...Array.from(clean, Math.abs))).toBe(0);
   });
+  it('--eta-input: a layer reading the network\'s input draws σ = η_input·W_max instead (0: none)', () => {
+    const wMax = model.layers[0]!.wMax;
+    const opts = { training: true, eta: 0.1, bits: null, quantNoiseP: QUANT_NOISE_P, seed: 7 };
+    const s = stats(noiseOf(forward(model, eye, { ...opts, etaInput: 0.3 })));
+    expect(s.std / (0.3 * wMax)).toBeGreaterThan(0.95);
+    expect(s.std / (0.3 * wMax)).toBeLessThan(1.05);
+    expect(Math.max(...Array.from(noiseOf(forward(model, eye, { ...opts, etaInput: 0 })), Math.abs))).toBe(0);
+  });
 });
 
 describe('quantization noise (p = 0.5)', () => {
