@@ -11,14 +11,20 @@
 // nothing. After each snapshot (chipRead) every piece's conductances are copied, transposed and padded,
 // into its own buffer in the layout mvm.ts wants.
 //
-// Counter definitions (per piece, summed over the layer's pieces):
+// Row replication (P_COPIES > 1, an option, off by default): a piece's rectangle holds `copies` stacked
+// copies of its matrix rows; IM2COL's row vector drives every copy (one fetch, copies × the row drives),
+// the bit line sums the copies' currents and the ADC takes that charge ÷ copies (its gain k/copies:
+// converters.ts adcCodeCopies), so identical copies give the one-copy codes exactly.
+//
+// Counter definitions (per piece, summed over the layer's pieces; "piece rows" are the rectangle's,
+// i.e. copies × matrix rows for a replicated piece, "matrix rows" one copy's):
 //   arrayCycles        = positions × cyclesPerPosition (Mux4: most columns on one ADC)
 //   activeRowCycles    = arrayCycles × piece rows (DACs outside the piece are clock-gated; each cycle drives all rows)
 //   activeAdcCycles    = arrayCycles × ADCs serving ≥ 1 column of the piece (the others are clock-gated)
 //   adcConversions     = positions × piece columns
-//   dacPulses          = Σ over positions of Σ|code| of the row vector × cyclesPerPosition
+//   dacPulses          = Σ over positions of Σ|code| of the row vector × cyclesPerPosition × copies
 //   dacPulsesFullScale = activeRowCycles × (2^b − 1)
-//   macs               = positions × piece rows × piece columns (depthwise: taps × channels, its diagonal)
+//   macs               = positions × matrix rows × piece columns (depthwise: taps × channels, its diagonal)
 //   sramBytesRead      = codes the IM2COL unit fetches (no reuse buffer modelled) + skip operand codes, in bytes
 //   sramBytesWritten   = output codes written, in bytes (logits leave the chip: not counted)
 //   digitalOps         = per element: scale 1, BN 1, ReLU 1, residual add 1, pool 1 (+1 per channel), requantize 1
@@ -30,7 +36,7 @@ import {
   L_C_MAT, L_C_OUT, L_RELU, L_POOL, L_SRC_BANK, L_SRC_OFFSET, L_SRC_SIGNED, L_DST_BANK, L_DST_OFFSET,
   L_DST_SIGNED, L_RES_BANK, L_RES_OFFSET, L_RES_SIGNED, L_RES_C, L_RDAC, L_RADC, L_DST_RDAC, L_RES_RDAC,
   L_FIRST_PIECE, L_PIECES, L_SCALE_WORD, L_OFFSET_WORD, LAYER_WORDS,
-  P_TILE, P_ROW, P_COL, P_ROWS, P_COLS, P_ROW_START, P_COL_START, PIECE_WORDS,
+  P_TILE, P_ROW, P_COL, P_ROWS, P_COLS, P_ROW_START, P_COL_START, P_COPIES, MAX_COPIES, PIECE_WORDS,
   C_ARRAY_CYCLES, C_ACTIVE_ROW_CYCLES, C_ACTIVE_ADC_CYCLES, C_ADC_CONVERSIONS, C_DAC_PULSES,
   C_DAC_PULSES_FULL_SCALE, C_MACS, C_SRAM_BYTES_READ, C_SRAM_BYTES_WRITTEN, C_DIGITAL_OPS, COUNTER_FIELDS,
   GDC_DIGITAL, GDC_ANALOG, LOAD_OK, LOAD_BAD_MAGIC, LOAD_BAD_GEOMETRY, LOAD_BAD_BUFFER, LOAD_BAD_PIECE,
@@ -73,6 +79,7 @@ let pieceCycles: StaticArray<i32> = new StaticArray<i32>(0); // conversions per 
 let pieceAdcs: StaticArray<i32> = new StaticArray<i32>(0); // ADCs in use
 let pieceImplicit: StaticArray<bool> = new StaticArray<bool>(0); // a 1×1 piece read straight from SRAM
 let pieceRgb: StaticArray<bool> = new StaticArray<bool>(0); // a 3×3 piece over 3 unsigned channels (im2col-rgb.ts)
+let pieceCopies: StaticArray<i32> = new StaticArray<i32>(0); // row copies (1: not replicated)
 
 // Per layer.
 let gdcBase: StaticArray<f64> = new StaticArray<f64>(0);
@@ -150,6 +157,7 @@ export function programLoad(): i32 {
   pieceAdcs = new StaticArray<i32>(nPieces);
   pieceImplicit = new StaticArray<bool>(nPieces);
   pieceRgb = new StaticArray<bool>(nPieces);
+  pieceCopies = new StaticArray<i32>(nPieces);
   gdcBase = new StaticArray<f64>(nLayers);
   gdcRead = new StaticArray<f64>(nLayers);
   gdcAlpha = new StaticArray<f32>(nLayers);
@@ -178,6 +186,9 @@ export function programLoad(): i32 {
     for (let p = first; p < first + lw(l, L_PIECES); p++) {
       const tile = pw(p, P_TILE), row = pw(p, P_ROW), col = pw(p, P_COL), rows = pw(p, P_ROWS), cols = pw(p, P_COLS);
       if (tile < 0 || tile >= geoTiles || row < 0 || col < 0 || rows <= 0 || cols <= 0 || row + rows > geoRows || col + cols > geoCols) return LOAD_BAD_PIECE;
+      const copies = max<i32>(pw(p, P_COPIES), 1);
+      if (copies > MAX_COPIES || rows % copies != 0) return LOAD_BAD_PIECE;
+      unchecked((pieceCopies[p] = copies));
       const rowsPad = (rows + 7) & ~7;
       const colsPad = (cols + 3) & ~3;
       unchecked((pieceRowsPad[p] = rowsPad));
@@ -185,10 +196,11 @@ export function programLoad(): i32 {
       unchecked((pieceCycles[p] = muxCyclesPerPosition(col, cols, geoCols)));
       unchecked((pieceAdcs[p] = adcsInUse(col, cols, geoCols)));
       unchecked((pieceW[p] = alloc16(colsPad * rowsPad * 2)));
-      unchecked((pieceImplicit[p] = lw(l, L_KIND) != KIND_DEPTHWISE && implicitEligible(
+      // The implicit and RGB kernels read one copy's rows; a replicated piece takes the general path.
+      unchecked((pieceImplicit[p] = copies == 1 && lw(l, L_KIND) != KIND_DEPTHWISE && implicitEligible(
         lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), lw(l, L_PAD_TOP), lw(l, L_PAD_LEFT), lw(l, L_IN_H), lw(l, L_IN_W), lw(l, L_IN_C),
         lw(l, L_GRID_H), lw(l, L_GRID_W), pw(p, P_ROW_START), rows)));
-      unchecked((pieceRgb[p] = lw(l, L_KIND) != KIND_DEPTHWISE &&
+      unchecked((pieceRgb[p] = copies == 1 && lw(l, L_KIND) != KIND_DEPTHWISE &&
         im2colRgbEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_IN_C), lw(l, L_SRC_SIGNED) != 0, pw(p, P_ROW_START), rows, rowsPad)));
       xBytes = max(xBytes, posPad * rowsPad * 2);
       accBytes = max(accBytes, posPad * colsPad * 4);
@@ -324,6 +336,15 @@ export function chipRunLayers(first: i32, last: i32): void {
   for (let l = first; l < last; l++) runLayer(l);
 }
 
+/** Row replication: copy each position's first `rows` codes into copies 1 … copies−1 of its row vector. */
+function replicateRows(x: usize, posPad: i32, rows: i32, rowsPad: i32, copies: i32): void {
+  const bytes = <usize>rows << 1;
+  for (let q = 0; q < posPad; q++) {
+    const v = x + (<usize>(q * rowsPad) << 1);
+    for (let k = 1; k < copies; k++) memory.copy(v + <usize>k * bytes, v, bytes);
+  }
+}
+
 function runLayer(l: i32): void {
   const cnt = changetype<usize>(counters) + (<usize>(l * COUNTER_FIELDS) << 3);
   const depthwise = lw(l, L_KIND) == KIND_DEPTHWISE;
@@ -351,6 +372,8 @@ function runLayer(l: i32): void {
   const first = lw(l, L_FIRST_PIECE);
   for (let p = first; p < first + lw(l, L_PIECES); p++) {
     const rows = pw(p, P_ROWS), cols = pw(p, P_COLS), colStart = pw(p, P_COL_START);
+    const copies = unchecked(pieceCopies[p]);
+    const mRows = rows / copies; // one copy's matrix rows (= rows unless replicated)
     const rowsPad = unchecked(pieceRowsPad[p]);
     const colsPad = unchecked(pieceColsPad[p]);
     let piecePulses: i64, pieceFetches: i64;
@@ -367,24 +390,25 @@ function runLayer(l: i32): void {
       if (depthwise) {
         im2colDepthwise(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, colStart, cols, rowsPad, xBuf);
       } else {
-        im2colConv(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, pw(p, P_ROW_START), rows, rowsPad, xBuf);
+        im2colConv(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, pw(p, P_ROW_START), mRows, rowsPad, xBuf);
       }
+      if (copies > 1) replicateRows(xBuf, posPad, mRows, rowsPad, copies);
       if (kernels == KERNELS_GOLDEN) mvmGolden(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
       else mvmSimd(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
       piecePulses = im2colPulses;
       pieceFetches = im2colFetches;
     }
     // ADCs: one conversion per column per position; row-pieces of a split layer add their codes digitally.
-    adcConvertRows(accBuf, colsPad, positions, cols, k, aMax, adcBuf + (<usize>colStart << 2), cMat);
+    adcConvertRows(accBuf, colsPad, positions, cols, k, aMax, adcBuf + (<usize>colStart << 2), cMat, copies);
     const perPos = unchecked(pieceCycles[p]);
     const pieceCycleCount = <f64>positions * <f64>perPos;
     cycles += pieceCycleCount;
     rowCycles += pieceCycleCount * <f64>rows;
     adcCycles += pieceCycleCount * <f64>unchecked(pieceAdcs[p]);
     conversions += <f64>positions * <f64>cols;
-    pulses += <f64>piecePulses * <f64>perPos;
+    pulses += <f64>piecePulses * <f64>perPos * <f64>copies;
     pulsesFull += pieceCycleCount * <f64>rows * <f64>dMax;
-    macs += <f64>positions * <f64>cols * (depthwise ? <f64>(kh * kw) : <f64>rows);
+    macs += <f64>positions * <f64>cols * (depthwise ? <f64>(kh * kw) : <f64>mRows);
     bytesRead += <f64>pieceFetches * <f64>codeBytes(srcSigned);
   }
 

@@ -53,13 +53,26 @@ export function adcGain(absS: f64, bits: i32): f64 {
 }
 
 /**
+ * ADC code of a replicated piece's column charge (`copies` stacked copies of its rows): the ADC's gain is
+ * k/copies (its integration time ÷ copies), applied as clip(nearest((acc / copies)·k)). acc / copies is
+ * one correctly rounded f64 division, so when the copies are identical (ideal preset: acc = copies·a
+ * exactly) the code is adcCode(a) bit for bit.
+ */
+@inline export function adcCodeCopies(acc: i32, copies: i32, k: f64, maxCode: i32): i32 {
+  return min<i32>(max<i32>(<i32>nearest<f64>((<f64>acc / <f64>copies) * k), -maxCode), maxCode);
+}
+
+/**
  * The ADCs of one piece over all positions: out[p·outStride + c] += clip(nearest(k·acc[p·accStride + c]), ±maxCode)
  * for c < cols (row pieces of a split layer add their codes digitally). SIMD, 4 columns at a time: the
  * clip happens before rounding (same result, the bounds are integers) and nearest() is the f64
  * "add 1.5·2^52" trick (round half to even, WASM's only rounding mode), whose low 32 bits are the code.
+ * copies > 1 (row replication): the charge is divided by copies first (adcCodeCopies); 1 leaves it alone.
  */
-export function adcConvertRows(acc: usize, accStride: i32, positions: i32, cols: i32, k: f64, maxCode: i32, out: usize, outStride: i32): void {
+export function adcConvertRows(acc: usize, accStride: i32, positions: i32, cols: i32, k: f64, maxCode: i32, out: usize, outStride: i32, copies: i32): void {
   const kv = f64x2.splat(k);
+  const cv = f64x2.splat(<f64>copies);
+  const replicated = copies > 1;
   const hi = f64x2.splat(<f64>maxCode);
   const lo = f64x2.splat(-<f64>maxCode);
   const magic = f64x2.splat(6755399441055744.0); // 1.5 · 2^52
@@ -70,13 +83,20 @@ export function adcConvertRows(acc: usize, accStride: i32, positions: i32, cols:
     for (; c + 4 <= cols; c += 4) {
       const i = <usize>c << 2;
       const a = v128.load(a0 + i);
-      const v0 = f64x2.add(f64x2.pmax(f64x2.pmin(f64x2.mul(f64x2.convert_low_i32x4_s(a), kv), hi), lo), magic);
-      const v1 = f64x2.add(f64x2.pmax(f64x2.pmin(f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(a, a, 2, 3, 0, 1)), kv), hi), lo), magic);
+      let x0 = f64x2.convert_low_i32x4_s(a);
+      let x1 = f64x2.convert_low_i32x4_s(i32x4.shuffle(a, a, 2, 3, 0, 1));
+      if (replicated) {
+        x0 = f64x2.div(x0, cv);
+        x1 = f64x2.div(x1, cv);
+      }
+      const v0 = f64x2.add(f64x2.pmax(f64x2.pmin(f64x2.mul(x0, kv), hi), lo), magic);
+      const v1 = f64x2.add(f64x2.pmax(f64x2.pmin(f64x2.mul(x1, kv), hi), lo), magic);
       v128.store(o0 + i, i32x4.add(v128.load(o0 + i), i32x4.shuffle(v0, v1, 0, 2, 4, 6)));
     }
     for (; c < cols; c++) {
       const i = <usize>c << 2;
-      store<i32>(o0 + i, load<i32>(o0 + i) + adcCode(load<i32>(a0 + i), k, maxCode));
+      const a = load<i32>(a0 + i);
+      store<i32>(o0 + i, load<i32>(o0 + i) + (replicated ? adcCodeCopies(a, copies, k, maxCode) : adcCode(a, k, maxCode)));
     }
   }
 }

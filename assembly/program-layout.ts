@@ -73,6 +73,11 @@ export const P_ROWS = 3;
 export const P_COLS = 4;
 export const P_ROW_START = 5;
 export const P_COL_START = 6;
+// Row replication (an option, off by default): the piece's rows hold P_COPIES stacked copies of its
+// matrix rows (P_ROWS = copies × matrix rows), each copy driven by the same DAC codes; the ADC takes
+// the column charge ÷ copies. 0 or 1: one copy (every image written before the option reads as 1).
+export const P_COPIES = 7;
+export const MAX_COPIES = 8;
 export const PIECE_WORDS = 8;
 
 // Per-layer counters: COUNTER_FIELDS f64 per layer, in the order of host/chip/counters.ts.

@@ -90,6 +90,7 @@ export function buildProgramImage(program: LayerProgram, geometries: LayerGeomet
       words[q + L.P_COLS] = p.rect.cols;
       words[q + L.P_ROW_START] = p.rowStart;
       words[q + L.P_COL_START] = p.colStart;
+      words[q + L.P_COPIES] = p.copies ?? 1;
       piece++;
     }
     words[b + L.L_SCALE_WORD] = floatWord;

@@ -34,7 +34,13 @@ export interface Piece {
   rect: ArrayRect;
   rowStart: number;
   colStart: number;
-  /** Target weights of this piece, w/wMax ∈ [−1, 1], row-major rect.rows × rect.cols. */
+  /**
+   * Row replication (an option, off by default; absent = 1): the rectangle holds `copies` stacked
+   * copies of the piece's matrix rows, rect.rows = copies × matrix rows, each copy its own devices,
+   * driven by the same DAC codes; the ADC takes the column charge ÷ copies (docs/chip.md). Integer 1…8.
+   */
+  copies?: number;
+  /** Target weights of this piece, w/wMax ∈ [−1, 1], row-major rect.rows × rect.cols (every copy's rows). */
   targets: Float32Array;
 }
 

@@ -8,7 +8,7 @@
 import type { ArrayGeometry, BufferRef, LayerDescriptor, LayerProgram } from './program.js';
 import type { TensorShape } from '../../models/graphs/types.js';
 import { UserError } from '../errors.js';
-import { SRAM_BANK_BYTES } from '../../assembly/program-layout.js';
+import { MAX_COPIES, SRAM_BANK_BYTES } from '../../assembly/program-layout.js';
 
 export interface LayerGeometry {
   /** Output positions grid before pooling. */
@@ -85,6 +85,11 @@ function checkPieces(where: string, layer: LayerDescriptor, g: LayerGeometry, ge
       if (!Number.isInteger(v) || v < 0) throw new UserError(`${at}: ${k} ${v} is not an integer ≥ 0`);
     }
     if (!isPosInt(r.rows) || !isPosInt(r.cols)) throw new UserError(`${at}: rectangle ${r.rows}×${r.cols} is not a positive integer size`);
+    const copies = p.copies ?? 1;
+    if (!Number.isInteger(copies) || copies < 1 || copies > MAX_COPIES || r.rows % copies !== 0) {
+      throw new UserError(`${at}: ${copies} row copies of a ${r.rows}-row rectangle (copies: an integer 1–${MAX_COPIES} that divides the rows)`);
+    }
+    const mRows = r.rows / copies; // one copy's matrix rows
     if (r.tile >= geometry.tiles || r.row + r.rows > geometry.rows || r.col + r.cols > geometry.cols) {
       throw new UserError(
         `${at}: rectangle rows ${r.row}–${r.row + r.rows}, columns ${r.col}–${r.col + r.cols} on tile ${r.tile} lies outside ` +
@@ -99,10 +104,10 @@ function checkPieces(where: string, layer: LayerDescriptor, g: LayerGeometry, ge
       if (!(Math.abs(t) <= 1 + 1e-6)) throw new UserError(`${at}: target ${i} is ${t}; targets are w/W_max in [−1, 1]`);
     }
     if (depthwise) {
-      if (p.rowStart !== 0 || r.rows !== g.kh * g.kw * r.cols || p.colStart + r.cols > g.cMat) {
+      if (p.rowStart !== 0 || mRows !== g.kh * g.kw * r.cols || p.colStart + r.cols > g.cMat) {
         throw new UserError(
           `${at}: a depthwise piece of channels ${p.colStart}–${p.colStart + r.cols} needs ${g.kh * g.kw}·${r.cols} rows from row 0 ` +
-            `(got ${r.rows} from ${p.rowStart}) within ${g.cMat} channels`,
+            `(got ${mRows} from ${p.rowStart}) within ${g.cMat} channels`,
         );
       }
       for (let c = 0; c < r.cols; c++) {
@@ -110,20 +115,20 @@ function checkPieces(where: string, layer: LayerDescriptor, g: LayerGeometry, ge
       }
       area += r.cols;
     } else {
-      if (p.rowStart + r.rows > g.matRows || p.colStart + r.cols > g.cMat) {
+      if (p.rowStart + mRows > g.matRows || p.colStart + r.cols > g.cMat) {
         throw new UserError(
-          `${at}: matrix rows ${p.rowStart}–${p.rowStart + r.rows}, columns ${p.colStart}–${p.colStart + r.cols} exceed the ` +
+          `${at}: matrix rows ${p.rowStart}–${p.rowStart + mRows}, columns ${p.colStart}–${p.colStart + r.cols} exceed the ` +
             `layer's ${g.matRows}×${g.cMat} matrix`,
         );
       }
-      for (let i = 0; i < r.rows; i++) {
+      for (let i = 0; i < mRows; i++) {
         for (let c = 0; c < r.cols; c++) {
           if (covered[(p.rowStart + i) * g.cMat + p.colStart + c]++) {
             throw new UserError(`${at}: matrix cell (${p.rowStart + i}, ${p.colStart + c}) is on two pieces`);
           }
         }
       }
-      area += r.rows * r.cols;
+      area += mRows * r.cols;
     }
     const occ = occupied[r.tile]!;
     for (let i = r.row; i < r.row + r.rows; i++) {
