@@ -16,6 +16,7 @@ import { shippedImageForBits, shownPath } from '../runtime/shipped-images.js';
 import { noteWriter, type Io } from './io.js';
 import type { RegisterCommand } from './command.js';
 import { parseArray } from './array.js';
+import { parseReplicate, REPLICATE_HELP } from './chip-flags.js';
 import { optionWithDefault, parseBits, parseDuration, parseNonNegInt, parsePreset } from './options.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
 
@@ -31,6 +32,7 @@ interface EnergyFlags {
   drift: number;
   seed: number;
   gdc: boolean;
+  replicate?: Array<[string, number]>;
 }
 
 export { buildReport, figure8, type EnergyLayerReport, type EnergyReport } from '../energy/report.js';
@@ -47,7 +49,8 @@ export function formatReport(r: EnergyReport): string {
   const lines: string[] = [];
   lines.push(
     `${r.model} at ${r.bits} bit on ${r.tiles} × ${r.array} (utilization ${(100 * r.utilization).toFixed(1)} %); ` +
-      `image: ${r.image}; input: ${r.input}; preset ${r.preset}, drift ${r.driftS} s, seed ${r.seed}, GDC ${r.gdc ? 'on' : 'off'}`,
+      `image: ${r.image}; input: ${r.input}; preset ${r.preset}, drift ${r.driftS} s, seed ${r.seed}, GDC ${r.gdc ? 'on' : 'off'}` +
+      (r.replicate ? `; replicate ${r.replicate}` : ''),
   );
   lines.push(`energy constants: ${r.constants}; full-scale = every driven row at full-scale code (the paper's accounting), measured = this input's DAC pulses`);
   lines.push(`fitted on the paper's ${r.fit.figures.join(', ')} TOPS/W; held out (predicted): ${r.fit.heldOut.join(', ')}`);
@@ -132,6 +135,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .addOption(optionWithDefault('--drift <time>', 'time since programming: seconds or 25s, 1h, 1d, 1mo, 1y', parseDuration, '25s'))
     .option('--seed <n>', 'random seed', parseNonNegInt, 0)
     .option('--no-gdc', 'turn global drift compensation off')
+    .option('--replicate <LAYER=K,…>', REPLICATE_HELP, parseReplicate)
     .option('--json', 'machine output: {model, bits, infPerSec, latencyUs, uJPerInf, tops, topsPerWatt, utilization, measured, layers, ...}')
     .option('--svg <file>', 'write Figure 8 (per-layer TOPS/W vs weights; with kws or vww both AnalogNets are run)')
     .action(async (flags: EnergyFlags) => {
@@ -152,6 +156,8 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           driftS: flags.drift,
           seed: flags.seed,
           gdc: flags.gdc,
+          // --replicate names the --model's layers; Figure 8's other network runs unreplicated.
+          ...(flags.replicate && name === model ? { replicate: flags.replicate } : {}),
           onNote: noteWriter(io),
         });
         return buildReport(m, { ...flags, model: name });

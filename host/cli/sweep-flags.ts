@@ -9,7 +9,7 @@ import type { Preset } from '../chip/program.js';
 import { UserError } from '../errors.js';
 import type { ExampleChoice } from '../eval/training-split.js';
 import { SHARD_ENV_HELP } from '../eval/shard.js';
-import { GDC_MODE_HELP, parseGdcMode } from './chip-flags.js';
+import { GDC_MODE_HELP, parseGdcMode, parseReplicate, REPLICATE_HELP } from './chip-flags.js';
 import { parseNonNegInt, parsePositiveInt, parsePreset } from './options.js';
 
 export interface SweepFlags {
@@ -27,6 +27,8 @@ export interface SweepFlags {
   json?: boolean;
   /** --shard K/N as given (parsed with the environment by parseShard when the command runs). */
   shard?: string;
+  /** --replicate's (layer, K) pairs; absent = none. */
+  replicate?: Array<[string, number]>;
 }
 
 export function parseTask(v: string): Task {
@@ -42,6 +44,7 @@ export function addSweepFlags(cmd: Command): Command {
     .addOption(new Option('--preset <preset>', 'device model: paper, aihwkit or ideal').argParser(parsePreset).default('paper', 'paper'))
     .option('--no-gdc', 'turn global drift compensation off')
     .option('--gdc <mode>', GDC_MODE_HELP, parseGdcMode)
+    .option('--replicate <LAYER=K,…>', REPLICATE_HELP, parseReplicate)
     .option('--seed <n>', 'seed of the sweep (run r uses (seed, r))', parseNonNegInt, 0)
     .option('--held-out', "score only the examples the trainer held out (its split, with the image's training seed); the default when --data is the set the image was trained on")
     .addOption(new Option('--all', 'score every example, including those the image was trained on').conflicts('heldOut'))

@@ -18,10 +18,23 @@ import { targetMapOf } from '../../models/image/programming-targets.js';
 import type { BufferRef, LayerDescriptor, LayerProgram, Piece } from '../chip/program.js';
 import { planSram, type SramBuffer } from './sram-planner.js';
 import { PAPER_ARRAY, placeNetwork, type PlacedPiece, type TileSpec } from './tiler.js';
+import type { Replication } from './replicate.js';
 
-/** Target weights of one piece, row-major rect.rows × rect.cols (layouts: models/graphs/types.ts). */
+/**
+ * Target weights of one piece, row-major rect.rows × rect.cols (layouts: models/graphs/types.ts); a
+ * replicated piece repeats its matrix rows copies times, one block of rows per copy.
+ */
 function pieceTargets(kind: LayerDescriptor['kind'], weights: Float32Array, wMax: number, cout: number, p: PlacedPiece, target: (w: number) => number): Float32Array {
-  const { rows, cols } = p.rect;
+  const one = oneCopyTargets(kind, weights, wMax, cout, p, target);
+  if (p.copies === 1) return one;
+  const t = new Float32Array(one.length * p.copies);
+  for (let k = 0; k < p.copies; k++) t.set(one, k * one.length);
+  return t;
+}
+
+function oneCopyTargets(kind: LayerDescriptor['kind'], weights: Float32Array, wMax: number, cout: number, p: PlacedPiece, target: (w: number) => number): Float32Array {
+  const cols = p.rect.cols;
+  const rows = p.rect.rows / p.copies;
   const t = new Float32Array(rows * cols);
   if (kind === 'depthwise') {
     // Rows ordered (tap, channel) over this piece's channels; only the diagonal holds weights.
@@ -45,10 +58,10 @@ function padded(v: Float32Array, n: number): Float32Array {
   return out;
 }
 
-export function compileProgram(graph: NetworkGraph, image: WeightImage, geometry: TileSpec = PAPER_ARRAY): LayerProgram {
+export function compileProgram(graph: NetworkGraph, image: WeightImage, geometry: TileSpec = PAPER_ARRAY, replicate?: Replication): LayerProgram {
   validateWeightImage(image, graph.name);
   const shapes = layerShapes(graph);
-  const placement = placeNetwork(graph, geometry);
+  const placement = placeNetwork(graph, geometry, replicate);
   const sram = planSram(graph, SRAM_BANK_BYTES, shapes);
   const absS = Math.abs(image.S);
   const target = targetMapOf(image); // mean-corrected programming when the image asks for it
@@ -76,6 +89,7 @@ export function compileProgram(graph: NetworkGraph, image: WeightImage, geometry
       rect: { ...p.rect },
       rowStart: p.rowStart,
       colStart: p.colStart,
+      ...(p.copies > 1 ? { copies: p.copies } : {}),
       targets: pieceTargets(sh.kind, img.weights, img.wMax, sh.cout, p, target),
     }));
     const src = ref(sram.buffers.get(spec.input)!);

@@ -10,6 +10,7 @@ import { layerShapes, type LayerShape } from '../../models/graphs/shapes.js';
 import type { NetworkGraph } from '../../models/graphs/types.js';
 import type { ArrayGeometry, ArrayRect } from '../chip/program.js';
 import { MaxRectsBin } from './maxrects.js';
+import type { Replication } from './replicate.js';
 
 /** The paper's chip: one 1024×512 array. */
 export const PAPER_ARRAY = { rows: 1024, cols: 512 } as const;
@@ -36,7 +37,9 @@ export interface PlacedPiece {
   rect: ArrayRect;
   rowStart: number;
   colStart: number;
-  /** Cells that hold a weight (depthwise: the diagonal, kh·kw per channel). */
+  /** Row copies (replicate.ts): rect.rows = copies × the piece's matrix rows; 1 unless replicated. */
+  copies: number;
+  /** Cells that hold a weight, every copy's (depthwise: the diagonal, kh·kw per channel). */
   nonZero: number;
   /** Output positions this piece computes (the layer's). */
   positions: number;
@@ -78,12 +81,25 @@ interface Cut {
   rowStart: number;
   colStart: number;
   nonZero: number;
+  copies: number;
 }
 
-/** Splits one layer's matrix into pieces that fit an R×C tile (one piece when it fits). */
-function cutLayer(l: LayerShape, R: number, C: number): Cut[] {
+/**
+ * Splits one layer's matrix into pieces that fit an R×C tile (one piece when it fits). A replicated
+ * layer (copies > 1) is one piece of copies × its rows, or a UserError when that does not fit a tile.
+ */
+function cutLayer(l: LayerShape, R: number, C: number, copies = 1): Cut[] {
+  if (copies > 1) {
+    if (copies * l.matrixRows > R || l.matrixCols > C) {
+      throw new UserError(
+        `--replicate ${l.name}=${copies}: ${copies} copies of its ${l.matrixRows}×${l.matrixCols} matrix need ${copies * l.matrixRows}×${l.matrixCols} cells; ` +
+          `a tile has ${R}×${C} (replication needs the copies in one tile's rows)`,
+      );
+    }
+    return [{ rows: copies * l.matrixRows, cols: l.matrixCols, rowStart: 0, colStart: 0, nonZero: copies * l.weights, copies }];
+  }
   if (l.matrixRows <= R && l.matrixCols <= C) {
-    return [{ rows: l.matrixRows, cols: l.matrixCols, rowStart: 0, colStart: 0, nonZero: l.weights }];
+    return [{ rows: l.matrixRows, cols: l.matrixCols, rowStart: 0, colStart: 0, nonZero: l.weights, copies: 1 }];
   }
   const cuts: Cut[] = [];
   if (l.kind === 'depthwise') {
@@ -92,7 +108,7 @@ function cutLayer(l: LayerShape, R: number, C: number): Cut[] {
     if (group < 1) throw new UserError(`layer ${l.name}: a ${l.kh}×${l.kw} depthwise channel needs ${taps} rows, the tile has ${R}`);
     for (let c0 = 0; c0 < l.matrixCols; c0 += group) {
       const n = Math.min(group, l.matrixCols - c0);
-      cuts.push({ rows: taps * n, cols: n, rowStart: 0, colStart: c0, nonZero: taps * n });
+      cuts.push({ rows: taps * n, cols: n, rowStart: 0, colStart: c0, nonZero: taps * n, copies: 1 });
     }
     return cuts;
   }
@@ -100,7 +116,7 @@ function cutLayer(l: LayerShape, R: number, C: number): Cut[] {
     for (let c0 = 0; c0 < l.matrixCols; c0 += C) {
       const rows = Math.min(R, l.matrixRows - r0);
       const cols = Math.min(C, l.matrixCols - c0);
-      cuts.push({ rows, cols, rowStart: r0, colStart: c0, nonZero: rows * cols });
+      cuts.push({ rows, cols, rowStart: r0, colStart: c0, nonZero: rows * cols, copies: 1 });
     }
   }
   return cuts;
@@ -153,7 +169,8 @@ function pack(cuts: Cut[], order: PackOrder, R: number, C: number, maxTiles: num
   return { at, tiles: bins.length };
 }
 
-export function placeNetwork(graph: NetworkGraph, tile: TileSpec = PAPER_ARRAY): Placement {
+/** Place `graph` on R×C tiles; `replicate` (replicate.ts, default none) gives layers K row copies. */
+export function placeNetwork(graph: NetworkGraph, tile: TileSpec = PAPER_ARRAY, replicate?: Replication): Placement {
   const { rows: R, cols: C } = tile;
   if (!Number.isInteger(R) || !Number.isInteger(C) || R < 1 || C < 1) throw new UserError(`array must be positive integers ROWSxCOLS (got ${R}x${C})`);
   const maxTiles = tile.maxTiles ?? Infinity;
@@ -162,7 +179,7 @@ export function placeNetwork(graph: NetworkGraph, tile: TileSpec = PAPER_ARRAY):
   const cuts: Cut[] = [];
   const owner: Array<{ layerIndex: number; index: number }> = [];
   const split = shapes.map((l, li) => {
-    const c = cutLayer(l, R, C);
+    const c = cutLayer(l, R, C, replicate?.[l.name] ?? 1);
     c.forEach((cut, index) => {
       cuts.push(cut);
       owner.push({ layerIndex: li, index });
@@ -199,6 +216,7 @@ export function placeNetwork(graph: NetworkGraph, tile: TileSpec = PAPER_ARRAY):
       rect: { tile: at[i]!.tile, row: at[i]!.row, col: at[i]!.col, rows: cut.rows, cols: cut.cols },
       rowStart: cut.rowStart,
       colStart: cut.colStart,
+      copies: cut.copies,
       nonZero: cut.nonZero,
       positions,
       cycles: positions * Math.ceil(cut.cols / adcs),

@@ -15,6 +15,7 @@ import type { Bits, LayerProgram, Preset } from '../chip/program.js';
 import type { Placement } from '../compiler/tiler.js';
 import { UserError } from '../errors.js';
 import { deploy, resolveImage } from '../runtime/deploy.js';
+import { checkedReplication } from '../compiler/replicate.js';
 import { repoPath } from '../paths.js';
 import { decodeImageFile } from '../vision/decode.js';
 import { preprocessVwwFrame } from '../vision/normalize.js';
@@ -35,6 +36,8 @@ export interface MeasureOptions {
   driftS?: number;
   seed?: number;
   gdc?: boolean;
+  /** --replicate's (layer, K) pairs (host/compiler/replicate.ts); absent = none. */
+  replicate?: ReadonlyArray<readonly [string, number]>;
 }
 
 export interface Measurement {
@@ -84,12 +87,14 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const { image, source: imageSource } = resolveImage(o.model, o.image, o.seed ?? 0, o.onNote);
   const inputPath = o.input ?? demoInputPath(graph);
   const input = loadNetworkInput(graph, inputPath);
+  const replicate = checkedReplication(graph, o.replicate, o.array);
   const { placement, program, chip } = await deploy(o.model, image, {
     preset: o.preset ?? 'paper',
     bits: o.bits,
     seed: o.seed ?? 0,
     gdc: o.gdc ?? true,
     ...(o.array ? { array: o.array } : {}),
+    ...(replicate ? { replicate } : {}),
   });
   chip.drift(o.driftS ?? 25);
   const logits = chip.infer(input);

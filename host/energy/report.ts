@@ -62,6 +62,8 @@ export interface EnergyReport {
   driftS: number;
   seed: number;
   gdc: boolean;
+  /** Replicated layers, "stem=4,…" (host/compiler/replicate.ts); absent when none. */
+  replicate?: string;
   constants: string;
   /** The paper's TOPS/W figures the constants were fitted on, and those held out to test them. */
   fit: { figures: string[]; heldOut: string[] };
@@ -105,6 +107,7 @@ export function buildReport(m: MeasuredInference, flags: ReportSettings): Energy
   const me = energyOf(m.counters, { mode: 'measured' });
   const tile = flags.array ?? { rows: 1024, cols: 512 };
   const arrayName = `${tile.rows}x${tile.cols}`;
+  const replicated = m.placement.layers.flatMap((l) => (l.pieces[0] && l.pieces[0].copies > 1 ? [`${l.name}=${l.pieces[0].copies}`] : [])).join(',');
   const layers = m.placement.layers.map((pl, i): EnergyLayerReport => {
     const f = fs.perLayer[i]!;
     const q = me.perLayer[i]!;
@@ -136,6 +139,7 @@ export function buildReport(m: MeasuredInference, flags: ReportSettings): Energy
     driftS: flags.drift,
     seed: flags.seed,
     gdc: flags.gdc,
+    ...(replicated ? { replicate: replicated } : {}),
     constants: DEFAULT_CONSTANTS.name,
     fit: { figures: FIT_FIGURES.map(figureLabel), heldOut: ALL_FIGURES.filter((f) => !inFit(f)).map(figureLabel) },
     infPerSec: fs.total.infPerSec,

@@ -5,10 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getGraph } from '../../models/graphs/index.js';
 import type { Task } from '../../models/graphs/types.js';
 import { loadWeightImage } from '../../models/image/load.js';
 import type { GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
+import { checkedReplication } from '../compiler/replicate.js';
 import { UserError } from '../errors.js';
 import { repoPath } from '../paths.js';
 import { evalInputs, loadEvalSet } from './evaluate.js';
@@ -36,6 +38,8 @@ export interface AblationOptions {
   seed: number;
   runs: number;
   threads?: number;
+  /** --replicate's (layer, K) pairs (host/compiler/replicate.ts); absent = none. */
+  replicate?: ReadonlyArray<readonly [string, number]>;
 }
 
 export interface AblationCell {
@@ -82,6 +86,7 @@ export function planAblation(o: AblationOptions, onNote: (m: string) => void = (
   const trainings = jobs.map((j) => loadWeightImage(j.path, o.task).training);
   const { inputs } = evalInputs({ task: o.task, examples: o.examples, limit: o.limit }, ds, trainings, onNote);
   for (const j of all) if (!jobs.includes(j)) onNote(`${j.path} is missing; its cells stay empty`);
+  const replicate = checkedReplication(getGraph(o.task), o.replicate);
   const cfgs = jobs.map((j): SweepConfig => ({
     network: o.task,
     imageBytes: new Uint8Array(readFileSync(j.path)),
@@ -90,6 +95,7 @@ export function planAblation(o: AblationOptions, onNote: (m: string) => void = (
     seed: o.seed,
     timesS: [o.timeS],
     bits: j.bits,
+    ...(replicate ? { replicate } : {}),
   }));
   return { header: { task: o.task, timeS: o.timeS, jobs }, cfgs, inputs };
 }

@@ -12,6 +12,7 @@ import type { TrainingMeta } from '../../models/image/types.js';
 import type { GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
 import { UserError } from '../errors.js';
+import { checkedReplication } from '../compiler/replicate.js';
 import { resolveImage } from '../runtime/deploy.js';
 import { shippedImageForBits, shownPath } from '../runtime/shipped-images.js';
 import { resolveTaskDataDir } from './data-dir.js';
@@ -43,6 +44,8 @@ export interface EvalOptions extends ExampleOptions {
   seed: number;
   runs: number;
   threads?: number;
+  /** --replicate's (layer, K) pairs (host/compiler/replicate.ts); absent = none. */
+  replicate?: ReadonlyArray<readonly [string, number]>;
 }
 
 export interface EvalHooks {
@@ -140,6 +143,7 @@ export function planEval(o: EvalOptions, onNote: (m: string) => void = () => {})
   const images = models.map((m) => resolveImage(o.task, m, o.seed, onNote));
   const { inputs, heldOut } = evalInputs(o, ds, images.map((r) => r.image.training), onNote);
   const timesS = [...o.timesS].sort((a, b) => a - b);
+  const replicate = checkedReplication(getGraph(o.task), o.replicate);
   const cfgs = models.map((model, i): SweepConfig => {
     const { image, source } = images[i]!;
     const given = models.length > 1 ? [o.bits![i]!] : o.bits;
@@ -148,7 +152,7 @@ export function planEval(o: EvalOptions, onNote: (m: string) => void = () => {})
       onNote(`${source} was trained for ${image.training.bits}-bit converters; evaluating it at ${bits.join(',')} bits`);
     }
     const imageBytes = model ? new Uint8Array(readFileSync(model)) : writeWeightImage(image);
-    return { network: o.task, imageBytes, preset: o.preset, gdc: o.gdc, seed: o.seed, timesS, bits };
+    return { network: o.task, imageBytes, preset: o.preset, gdc: o.gdc, seed: o.seed, timesS, bits, ...(replicate ? { replicate } : {}) };
   });
   return { header: { task: o.task, heldOut, sources: images.map((r) => r.source), preset: o.preset, gdc: o.gdc }, cfgs, inputs };
 }

@@ -85,6 +85,8 @@ export function sweepFingerprint(command: ShardedCommand, header: unknown, runs:
       network: c.network,
       preset: c.preset,
       gdc: c.gdc,
+      // Absent (undefined, left out of the JSON) unless replicated: unreplicated fingerprints are unchanged.
+      replicate: c.replicate,
       seed: c.seed,
       timesS: c.timesS,
       bits: c.bits,

@@ -13,6 +13,7 @@ import { getGraph } from '../../models/graphs/index.js';
 import type { GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
 import { deploy } from '../runtime/deploy.js';
+import type { Replication } from '../compiler/replicate.js';
 
 export interface SweepConfig {
   network: NetworkName;
@@ -25,6 +26,8 @@ export interface SweepConfig {
   /** Seconds since programming, ascending. */
   timesS: number[];
   bits: Bits[];
+  /** Row copies per layer (host/compiler/replicate.ts); absent = none, the paper's chip. */
+  replicate?: Replication;
 }
 
 export interface RunResult {
@@ -58,7 +61,7 @@ export async function evaluateRun(
 ): Promise<RunResult> {
   const wanted = (ti: number, bi: number) => !cells || cells.some((c) => c.time === ti && c.bits === bi);
   const image = readWeightImage(cfg.imageBytes, cfg.network);
-  const { chip } = await deploy(cfg.network, image, { preset: cfg.preset, bits: cfg.bits[0]!, seed: cfg.seed, run, gdc: cfg.gdc });
+  const { chip } = await deploy(cfg.network, image, { preset: cfg.preset, bits: cfg.bits[0]!, seed: cfg.seed, run, gdc: cfg.gdc, replicate: cfg.replicate });
   const n = y.length;
   const size = x.length / n;
   const logits = new Float32Array(chip.outputLength);

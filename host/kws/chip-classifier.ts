@@ -4,6 +4,8 @@
  * note), programmed at t = 0, then read once at t = driftS; every window is an inference on that
  * snapshot (host/kws/deployed-classifier.ts).
  */
+import { getGraph } from '../../models/graphs/index.js';
+import { checkedReplication } from '../compiler/replicate.js';
 import { chooseBits, deploy, resolveImage } from '../runtime/deploy.js';
 import { chipKwsClassifier, type KwsChipClassifierFactory } from './deployed-classifier.js';
 
@@ -22,7 +24,8 @@ export const createKwsChipClassifier: KwsChipClassifierFactory = async (o) => {
   const note = o.onNote ?? (() => {});
   const { image, source } = resolveImage('kws', o.model, o.seed, note);
   const bits = chooseBits(image, o.bits, note);
-  const deployment = await deploy('kws', image, { preset: o.preset, bits, seed: o.seed, gdc: o.gdc });
+  const replicate = checkedReplication(getGraph('kws'), o.replicate);
+  const deployment = await deploy('kws', image, { preset: o.preset, bits, seed: o.seed, gdc: o.gdc, ...(replicate ? { replicate } : {}) });
   deployment.chip.drift(o.driftS);
   return chipKwsClassifier(deployment, source);
 };

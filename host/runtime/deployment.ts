@@ -10,6 +10,7 @@ import { Chip, type GdcSetting } from '../chip/chip.js';
 import type { Bits, LayerProgram, Preset } from '../chip/program.js';
 import { compileProgram } from '../compiler/compile.js';
 import { placeNetwork, type Placement } from '../compiler/tiler.js';
+import type { Replication } from '../compiler/replicate.js';
 
 /** The bits to run an image at: the flag, else the image's own, else 8 (warning when they differ for a `full` image). */
 export function chooseBits(image: WeightImage, flag: Bits | undefined, note: (m: string) => void = () => {}): Bits {
@@ -35,6 +36,8 @@ export interface InferenceSettings {
   gdc: GdcSetting;
   /** One-line notes for the user (a random image stands in, mismatched bits). */
   onNote?: (message: string) => void;
+  /** --replicate's (layer, K) pairs (host/compiler/replicate.ts resolves them on the graph); absent = none. */
+  replicate?: ReadonlyArray<readonly [string, number]>;
 }
 
 export interface DeployOptions {
@@ -46,6 +49,8 @@ export interface DeployOptions {
   gdc: GdcSetting;
   /** Array tile size; default the paper's 1024×512. */
   array?: { rows: number; cols: number };
+  /** Row copies per layer (host/compiler/replicate.ts); default none. */
+  replicate?: Replication;
 }
 
 export interface Deployment {
@@ -59,8 +64,8 @@ export interface Deployment {
 export async function deploy(network: NetworkName, image: WeightImage, o: DeployOptions): Promise<Deployment> {
   const graph = getGraph(network);
   const tile = o.array ?? { rows: 1024, cols: 512 };
-  const placement = placeNetwork(graph, tile);
-  const program = compileProgram(graph, image, tile);
+  const placement = placeNetwork(graph, tile, o.replicate);
+  const program = compileProgram(graph, image, tile, o.replicate);
   const chip = await Chip.create({ preset: o.preset, bits: o.bits, seed: o.seed, run: o.run ?? 0, gdc: o.gdc, geometry: placement.geometry });
   chip.load(program);
   return { graph, placement, program, chip };

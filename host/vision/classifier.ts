@@ -4,6 +4,8 @@
  * note; chip programmed at t = 0, then one drift snapshot at t = driftS); every frame is then an
  * inference on that snapshot (host/vision/deployed-classifier.ts).
  */
+import { getGraph } from '../../models/graphs/index.js';
+import { checkedReplication } from '../compiler/replicate.js';
 import { chooseBits, deploy, resolveImage } from '../runtime/deploy.js';
 import { chipVwwClassifier, type VwwClassifierFactory } from './deployed-classifier.js';
 
@@ -20,7 +22,8 @@ export const createVwwClassifier: VwwClassifierFactory = async (o) => {
   const note = o.onNote ?? (() => {});
   const { image } = resolveImage('vww', o.model, o.seed, note);
   const bits = chooseBits(image, o.bits, note);
-  const deployment = await deploy('vww', image, { preset: o.preset, bits, seed: o.seed, gdc: o.gdc });
+  const replicate = checkedReplication(getGraph('vww'), o.replicate);
+  const deployment = await deploy('vww', image, { preset: o.preset, bits, seed: o.seed, gdc: o.gdc, ...(replicate ? { replicate } : {}) });
   deployment.chip.drift(o.driftS);
   return chipVwwClassifier(deployment);
 };
