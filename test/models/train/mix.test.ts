@@ -10,7 +10,8 @@ import { sharedDataDir } from '../../../host/paths.js';
 import type { RgbImage } from '../../../host/vision/decode.js';
 import { InitRng } from '../../../models/image/prng.js';
 import { loadVww } from '../../../models/train/data.js';
-import { cutBox, cutmix, mixPair, mixup, mosaic } from '../../../models/train/mix.js';
+import { cutBox, cutmix, mixPair, mixup } from '../../../models/train/mix.js';
+import { mosaic } from '../../../models/train/mosaic.js';
 
 const flat = (w: number, h: number, v: number): RgbImage => ({ width: w, height: h, rgb: new Uint8Array(w * h * 3).fill(v) });
 
