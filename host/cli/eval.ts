@@ -12,6 +12,7 @@ import { runEval, runEvalShard, type EvalReport } from '../eval/evaluate.js';
 import type { PartialFile } from '../eval/partial.js';
 import { parseShard } from '../eval/shard.js';
 import { accuracySvg } from '../plots/accuracy-svg.js';
+import { replicationText } from '../compiler/replicate.js';
 import type { RegisterCommand } from './command.js';
 import { noteWriter, type Io } from './io.js';
 import { formatDuration, optionWithDefault, parseBitsList, parseDurationList } from './options.js';
@@ -75,10 +76,11 @@ export function formatEvalTable(r: EvalReport): string {
   const line = (cells: string[]) => cells.map((c, i) => (perImage && i === cells.length - 1 ? c : c.padStart(widths[i]!))).join('  ');
   const runs = r.results[0]?.runs.length ?? 0;
   const examples = r.heldOut ? 'held-out examples' : 'examples';
+  const copies = r.replicate ? ` · rows replicated ${replicationText(r.replicate)}` : '';
   return [
     perImage
-      ? `${r.task} · one image per bit width · ${r.items} ${examples} · ${runs} runs`
-      : `${r.task} · ${r.model} · ${r.items} ${examples} · ${runs} runs · float baseline ${pct(r.baseline)} %`,
+      ? `${r.task} · one image per bit width · ${r.items} ${examples} · ${runs} runs${copies}`
+      : `${r.task} · ${r.model} · ${r.items} ${examples} · ${runs} runs · float baseline ${pct(r.baseline)} %${copies}`,
     line(head),
     ...rows.map(line),
     '',
@@ -92,6 +94,7 @@ export function evalJson(r: EvalReport) {
     items: r.items,
     heldOut: r.heldOut,
     baseline: r.baseline,
+    ...(r.replicate ? { replicate: r.replicate } : {}),
     results: r.results.map((p) => ({ bits: p.bits, time: formatDuration(p.timeS), timeS: p.timeS, mean: p.mean, std: p.std, runs: p.runs, model: p.model, baseline: p.baseline })),
   };
 }

@@ -12,7 +12,7 @@ import type { TrainingMeta } from '../../models/image/types.js';
 import type { GdcSetting } from '../chip/chip.js';
 import type { Bits, Preset } from '../chip/program.js';
 import { UserError } from '../errors.js';
-import { checkedReplication } from '../compiler/replicate.js';
+import { checkedReplication, type Replication } from '../compiler/replicate.js';
 import { resolveImage } from '../runtime/deploy.js';
 import { shippedImageForBits, shownPath } from '../runtime/shipped-images.js';
 import { resolveTaskDataDir } from './data-dir.js';
@@ -70,6 +70,8 @@ export interface EvalReport {
   /** Float baseline of the (first) image. */
   baseline: number;
   results: EvalPoint[];
+  /** --replicate's row copies (absent: none, the paper's chip). */
+  replicate?: Replication;
 }
 
 /** The labelled set of `data` (the data root or the task folder). */
@@ -125,6 +127,8 @@ export interface EvalHeader {
   /** Device model and GDC (Figure 7's title). */
   preset: Preset;
   gdc: GdcSetting;
+  /** --replicate's row copies (absent when none, so partial files of the paper's chip are as before). */
+  replicate?: Replication;
 }
 
 export interface EvalPlan {
@@ -154,7 +158,7 @@ export function planEval(o: EvalOptions, onNote: (m: string) => void = () => {})
     const imageBytes = model ? new Uint8Array(readFileSync(model)) : writeWeightImage(image);
     return { network: o.task, imageBytes, preset: o.preset, gdc: o.gdc, seed: o.seed, timesS, bits, ...(replicate ? { replicate } : {}) };
   });
-  return { header: { task: o.task, heldOut, sources: images.map((r) => r.source), preset: o.preset, gdc: o.gdc }, cfgs, inputs };
+  return { header: { task: o.task, heldOut, sources: images.map((r) => r.source), preset: o.preset, gdc: o.gdc, ...(replicate ? { replicate } : {}) }, cfgs, inputs };
 }
 
 /** The report of complete sweep results, one per image (a whole run and a merge of shards alike). */
@@ -162,7 +166,7 @@ export function evalReportOf(header: EvalHeader, items: number, results: readonl
   const parts = results.map((r, i): EvalReport => {
     const source = header.sources[i]!;
     const points = r.results.map((p: SweepPoint) => ({ ...p, model: source, baseline: r.baseline }));
-    return { task: header.task, model: source, items, heldOut: header.heldOut, baseline: r.baseline, results: points };
+    return { task: header.task, model: source, items, heldOut: header.heldOut, baseline: r.baseline, results: points, ...(header.replicate ? { replicate: header.replicate } : {}) };
   });
   if (parts.length === 1) return parts[0]!;
   return { ...parts[0]!, model: parts.map((p) => p.model).join(','), results: parts.flatMap((p) => p.results) };

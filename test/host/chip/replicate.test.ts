@@ -15,7 +15,7 @@ import { sweepFingerprint } from '../../../host/eval/partial.js';
 import type { SweepConfig } from '../../../host/eval/run.js';
 import { getGraph } from '../../../models/graphs/index.js';
 import { loadWeightImage } from '../../../models/image/load.js';
-import { repoPath } from '../../../host/paths.js';
+import { repoPath, sharedDataDir } from '../../../host/paths.js';
 
 const image = loadWeightImage(repoPath('models', 'vww', 'full-8.aonw'), 'vww');
 const graph = getGraph('vww');
@@ -178,6 +178,20 @@ describe('--replicate on the command line', () => {
     expect(await main(['energy', '--model', 'vww', '--replicate', 'input=4', '--json'], io)).toBe(0);
     expect((JSON.parse(io.stdout) as { replicate?: string }).replicate).toBe('stem=4');
   });
+
+  it('eval says the rows are replicated, in its table and its JSON (and not when they are not)', async () => {
+    const data = sharedDataDir();
+    const args = ['eval', '--task', 'kws', '--data', data, '--model', 'models/kws/full-8.aonw', '--runs', '1', '--times', '25s', '--limit', '8'];
+    const on = recordingIo();
+    expect(await main([...args, '--replicate', 'input=2'], on)).toBe(0);
+    expect(on.stdout).toMatch(/^kws · models\/kws\/full-8\.aonw · 8 held-out examples · 1 runs · float baseline [\d.]+ % · rows replicated conv1=2\n/);
+    const json = recordingIo();
+    expect(await main([...args, '--replicate', 'input=2', '--json'], json)).toBe(0);
+    expect((JSON.parse(json.stdout) as { replicate?: Replication }).replicate).toEqual({ conv1: 2 });
+    const off = recordingIo();
+    expect(await main(args, off)).toBe(0);
+    expect(off.stdout).not.toMatch(/replicated/);
+  }, 60_000);
 
   it('the sweep fingerprint changes with the replication (shards of different replication do not merge)', () => {
     const data = { x: new Float32Array(4), y: new Int32Array(1), count: 1, inputSize: 4 };
