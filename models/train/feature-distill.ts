@@ -46,7 +46,7 @@ export function featureStats(rows: Float32Array, width: number): FeatureStats {
   return { mean: Float32Array.from(mean), std };
 }
 
-/** Solves A X = B for symmetric positive-definite A [k, k] and B [k, m] (Cholesky, float64, in place of nothing). */
+/** Solves A X = B for symmetric positive-definite A [k, k] and B [k, m] (Cholesky, float64; A and B are left as they are). */
 export function solveSpd(a: Float64Array, b: Float64Array, k: number, m: number): Float64Array {
   const l = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
