@@ -3,7 +3,7 @@
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
  * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g] [--bn-stats batch|frozen]
- * [--speed s] [--crop light|inception]`:
+ * [--speed s] [--crop light|inception] [--ema d] [--feature-kd w] [--eta-input η]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
