@@ -8,9 +8,9 @@
  *
  * Run: npm run tsbuild && node dist/bench/feature-match.js IMAGE… [--teacher FILE]
  */
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../host/errors.js';
+import { runIfMain } from './run-if-main.js';
 import { sharedDataDir } from '../host/paths.js';
 import { getGraph } from '../models/graphs/index.js';
 import { loadWeightImage } from '../models/image/load.js';
@@ -18,7 +18,7 @@ import { defaultTeacherPath } from '../models/teacher/spec.js';
 import { loadTeacher, type Teacher } from '../models/teacher/teacher.js';
 import { loadTaskData, type Examples } from '../models/train/data.js';
 import { initFromImage } from '../models/train/export.js';
-import { activeChannels, FeatureHead, featureStats, ridgeFit } from '../models/train/feature-distill.js';
+import { concatRows, FeatureHead, featureStats, ridgeFit, standardiseRows } from '../models/train/feature-distill.js';
 import { useWasmTrainingBackend } from '../models/train/kernels.js';
 import { createModel, disposeModel, forward, type AnalogModel, type PooledOut } from '../models/train/model.js';
 
@@ -48,12 +48,7 @@ function features(model: AnalogModel, teacher: Teacher, ex: Examples, teacherX: 
       agree += tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(r.logits, 1)), 'int32')).dataSync()[0]!;
     });
   }
-  const cat = (rows: Float32Array[]) => {
-    const out = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
-    rows.reduce((o, r) => (out.set(r, o), o + r.length), 0);
-    return out;
-  };
-  return { student: cat(s), teacher: cat(t), count: ex.count, agree };
+  return { student: concatRows(s), teacher: concatRows(t), count: ex.count, agree };
 }
 
 export interface FeatureMatch {
@@ -88,9 +83,7 @@ export async function featureMatch(images: string[], teacherPath: string): Promi
     const width = teacher.featureWidth;
     const half = train.count >> 1;
     const stats = featureStats(train.teacher.subarray(0, half * width), width);
-    const live = activeChannels(stats);
-    const standard = (t: Float32Array) => t.map((v, i) => (live[i % width] ? (v - stats.mean[i % width]!) / stats.std[i % width]! : 0));
-    const fitted = new FeatureHead(sw, width, stats, ridgeFit(train.student.subarray(0, half * sw), sw, standard(train.teacher.subarray(0, half * width)), width));
+    const fitted = new FeatureHead(sw, width, stats, ridgeFit(train.student.subarray(0, half * sw), sw, standardiseRows(train.teacher.subarray(0, half * width), stats), width));
     const meanOnly = new FeatureHead(sw, width, stats, { proj: new Float32Array(sw * width), bias: new Float32Array(width) });
     const loss = (head: FeatureHead, s: Float32Array, t: Float32Array, n: number) =>
       tf.tidy(() => head.loss(tf.tensor2d(s, [n, sw]), tf.tensor2d(t, [n, width])).dataSync()[0]!);
@@ -121,12 +114,4 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  try {
-    await main(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    console.error(`feature-match: ${e.message}`);
-    process.exitCode = 2;
-  }
-}
+await runIfMain(import.meta.url, 'feature-match', main);

@@ -8,17 +8,17 @@
  *
  * Run: npm run tsbuild && node dist/bench/layer-noise.js IMAGE [--task vww|kws] [--s 0.05] [--draws 6] [--top 12]
  */
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../host/errors.js';
+import { runIfMain } from './run-if-main.js';
 import { sharedDataDir } from '../host/paths.js';
 import { getGraph } from '../models/graphs/index.js';
 import { loadWeightImage } from '../models/image/load.js';
 import { loadTaskData, type Examples } from '../models/train/data.js';
 import { initFromImage } from '../models/train/export.js';
-import { evalLogits } from '../models/train/hw.js';
 import { useWasmTrainingBackend } from '../models/train/kernels.js';
 import { createModel, type AnalogLayerParams, type AnalogModel } from '../models/train/model.js';
+import { accuracy } from '../models/train/train.js';
 
 export interface LayerNoiseRow {
   layer: string;
@@ -28,21 +28,8 @@ export interface LayerNoiseRow {
   drop: number;
 }
 
-/** Float accuracy (no converters) over the examples, in batches. */
-function floatAccuracy(model: AnalogModel, ex: Examples): number {
-  const { h, w, c } = model.graph.input;
-  const per = h * w * c;
-  let correct = 0;
-  for (let s = 0; s < ex.count; s += 128) {
-    const n = Math.min(128, ex.count - s);
-    correct += tf.tidy(() => {
-      const x = tf.tensor4d(ex.x.subarray(s * per, (s + n) * per), [n, h, w, c]);
-      const y = tf.tensor1d(ex.y.subarray(s, s + n), 'int32');
-      return tf.sum(tf.cast(tf.equal(tf.argMax(evalLogits(model, x, null), 1), y), 'int32')).dataSync()[0]!;
-    });
-  }
-  return correct / ex.count;
-}
+/** Float accuracy (no converters): the trainer's validation accuracy. */
+const floatAccuracy = (model: AnalogModel, ex: Examples): number => accuracy(model, ex, null);
 
 /** Accuracy with noise σ = s·W_max in `layers` (seeded per draw and layer), the weights restored after. */
 function noisyAccuracy(model: AnalogModel, ex: Examples, layers: AnalogLayerParams[], s: number, draw: number): number {
@@ -98,12 +85,4 @@ async function main(args: string[]): Promise<void> {
   for (const row of r.rows.slice(0, top)) console.log(`  ${row.layer.padEnd(12)} ${String(row.rows).padStart(5)} rows  ${(100 * row.drop).toFixed(2)}`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  try {
-    await main(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    console.error(`layer-noise: ${e.message}`);
-    process.exitCode = 2;
-  }
-}
+await runIfMain(import.meta.url, 'layer-noise', main);

@@ -116,6 +116,20 @@ export function ridgeFit(features: Float32Array, k: number, targets: Float32Arra
   return { proj: Float32Array.from(p), bias };
 }
 
+/** Rows gathered batch by batch, as one array. */
+export function concatRows(rows: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
+  rows.reduce((o, r) => (out.set(r, o), o + r.length), 0);
+  return out;
+}
+
+/** FeatureHead.standardise on plain rows [n, width]: (t − μ)/σ on the active channels, 0 elsewhere (the ridge fit's targets). */
+export function standardiseRows(rows: Float32Array, stats: FeatureStats): Float32Array {
+  const width = stats.mean.length;
+  const live = activeChannels(stats);
+  return rows.map((v, i) => (live[i % width] ? (v - stats.mean[i % width]!) / stats.std[i % width]! : 0));
+}
+
 /** 1 for the channels that enter the loss (σ_j ≥ ACTIVE_STD · max σ), else 0. */
 export function activeChannels(stats: FeatureStats): Float32Array {
   const top = stats.std.reduce((a, b) => Math.max(a, b), 0);

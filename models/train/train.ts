@@ -21,7 +21,7 @@ import { exportImage, initFromImage } from './export.js';
 import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, updateClipBounds, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, forward, rangeVariables, weightVariables, type AnalogModel, type PooledOut } from './model.js';
-import { activeChannels, FeatureHead, featureStats, ridgeFit } from './feature-distill.js';
+import { concatRows, FeatureHead, featureStats, ridgeFit, standardiseRows } from './feature-distill.js';
 import { WeightAverage } from './weight-average.js';
 import type { Teacher } from '../teacher/teacher.js';
 import { withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
@@ -301,20 +301,12 @@ function createFeatureHead(model: AnalogModel, ex: Examples, teacher: Teacher, o
       y.dispose();
     });
   }
-  const concat = (rows: Float32Array[]) => {
-    const out = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
-    let o = 0;
-    for (const r of rows) (out.set(r, o), (o += r.length));
-    return out;
-  };
-  const t = concat(tRows);
-  const f = concat(sRows);
+  const t = concatRows(tRows);
+  const f = concatRows(sRows);
   const tw = teacher.featureWidth;
   const sw = f.length / count;
   const stats = featureStats(t, tw);
-  const mask = activeChannels(stats);
-  const tStd = t.map((v, i) => (mask[i % tw] ? (v - stats.mean[i % tw]!) / stats.std[i % tw]! : 0));
-  return new FeatureHead(sw, tw, stats, ridgeFit(f, sw, tStd, tw));
+  return new FeatureHead(sw, tw, stats, ridgeFit(f, sw, standardiseRows(t, stats), tw));
 }
 
 /** Examples of the first view that fix the feature head's statistics and starting map. */

@@ -11,14 +11,12 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../host/errors.js';
 import { sharedDataDir } from '../../../host/paths.js';
-import { loadWeightImage } from '../../../models/image/load.js';
-import type { WeightImage } from '../../../models/image/types.js';
 import { defaultTeacherPath } from '../../../models/teacher/spec.js';
 import { loadTeacher } from '../../../models/teacher/teacher.js';
 import { activeChannels, FeatureHead, featureStats, ridgeFit, solveSpd } from '../../../models/train/feature-distill.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
 import { train, type TrainOptions } from '../../../models/train/train.js';
-import { tinyKwsRun } from './tiny-run.js';
+import { imageWeights, stoppedAndResumed, tinyKwsRun } from './tiny-run.js';
 
 describe('feature statistics and the ridge fit', () => {
   it('featureStats: per-column mean and population std (hand-computed), std floored at 1e-3', () => {
@@ -118,17 +116,13 @@ describe.skipIf(!have)('teachers\' pooled features and train --feature-kd (real 
   });
 
   const base = (name: string): TrainOptions => ({ ...tinyKwsRun(dir, name, 5), teacher: defaultTeacherPath('kws'), kd: { weight: 0.7, temp: 2 } });
-  const weightsOf = (im: WeightImage) => im.layers.map((l) => Array.from(l.weights));
 
   it('the term changes the run, a stopped + resumed run equals an uninterrupted one, and it needs a teacher', async () => {
     const a = await train({ ...base('a'), featureKd: 1 });
     expect(a.log.config.featureKd).toBe(1);
-    const o = base('r');
-    await train({ ...o, featureKd: 1, stopAfterEpochs: 1 });
-    const r = await train({ ...o, featureKd: 1, resume: true });
-    expect(weightsOf(loadWeightImage(r.imagePath, 'kws'))).toEqual(weightsOf(loadWeightImage(a.imagePath, 'kws')));
+    expect(imageWeights(await stoppedAndResumed({ ...base('r'), featureKd: 1 }))).toEqual(imageWeights(a.imagePath));
     const plain = await train(base('plain'));
-    expect(weightsOf(loadWeightImage(plain.imagePath, 'kws'))).not.toEqual(weightsOf(loadWeightImage(a.imagePath, 'kws')));
+    expect(imageWeights(plain.imagePath)).not.toEqual(imageWeights(a.imagePath));
     const { teacher: _t, ...noTeacher } = base('bad');
     await expect(train({ ...noTeacher, featureKd: 1 })).rejects.toThrow(/needs --teacher/);
     await expect(train({ ...base('bad0'), featureKd: 0 })).rejects.toThrow(/positive weight/);

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { sharedDataDir } from '../../../host/paths.js';
-import type { TrainOptions } from '../../../models/train/train.js';
+import { loadWeightImage } from '../../../models/image/load.js';
+import { train, type TrainOptions } from '../../../models/train/train.js';
 
 /** Stage 1, writing `<dir>/<name>.aonw` with its checkpoints in `<dir>/ck-<name>`. */
 export function tinyKwsRun(dir: string, name: string, seed: number): TrainOptions {
@@ -25,4 +26,15 @@ export function tinyKwsRun(dir: string, name: string, seed: number): TrainOption
     checkpointDir: join(dir, `ck-${name}`),
     calibrationExamples: 32,
   };
+}
+
+/** The weights of a KWS image file, layer by layer (to compare two runs' images exactly). */
+export function imageWeights(path: string): number[][] {
+  return loadWeightImage(path, 'kws').layers.map((l) => Array.from(l.weights));
+}
+
+/** The run stopped after its first epoch and resumed from the checkpoint: the image path it ends with. */
+export async function stoppedAndResumed(o: TrainOptions): Promise<string> {
+  await train({ ...o, stopAfterEpochs: 1 });
+  return (await train({ ...o, resume: true })).imagePath;
 }
