@@ -78,7 +78,7 @@ let pieceColsPad: StaticArray<i32> = new StaticArray<i32>(0);
 let pieceCycles: StaticArray<i32> = new StaticArray<i32>(0); // conversions per position (Mux4)
 let pieceAdcs: StaticArray<i32> = new StaticArray<i32>(0); // ADCs in use
 let pieceImplicit: StaticArray<bool> = new StaticArray<bool>(0); // a 1×1 piece read straight from SRAM
-let pieceRgb: StaticArray<bool> = new StaticArray<bool>(0); // a 3×3 piece over 3 unsigned channels (im2col-rgb.ts)
+let pieceRgb: StaticArray<bool> = new StaticArray<bool>(0); // a 3×3 piece over 3 channels (im2col-rgb.ts)
 let pieceCopies: StaticArray<i32> = new StaticArray<i32>(0); // row copies (1: not replicated)
 
 // Per layer.
@@ -201,7 +201,7 @@ export function programLoad(): i32 {
         lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), lw(l, L_PAD_TOP), lw(l, L_PAD_LEFT), lw(l, L_IN_H), lw(l, L_IN_W), lw(l, L_IN_C),
         lw(l, L_GRID_H), lw(l, L_GRID_W), pw(p, P_ROW_START), rows)));
       unchecked((pieceRgb[p] = copies == 1 && lw(l, L_KIND) != KIND_DEPTHWISE &&
-        im2colRgbEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_IN_C), lw(l, L_SRC_SIGNED) != 0, pw(p, P_ROW_START), rows, rowsPad)));
+        im2colRgbEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_IN_C), pw(p, P_ROW_START), rows, rowsPad)));
       xBytes = max(xBytes, posPad * rowsPad * 2);
       accBytes = max(accBytes, posPad * colsPad * 4);
     }
@@ -382,7 +382,7 @@ function runLayer(l: i32): void {
       piecePulses = codeAbsSum(src, srcSigned, positions * rows);
       pieceFetches = <i64>positions * <i64>rows;
     } else if (kernels >= KERNELS_RGB && unchecked(pieceRgb[p])) {
-      im2colRgb(src, inH, inW, stride, padTop, padLeft, gridH, gridW, posPad, xBuf);
+      im2colRgb(src, srcSigned, inH, inW, stride, padTop, padLeft, gridH, gridW, posPad, xBuf);
       mvmSimd(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
       piecePulses = rgbPulses;
       pieceFetches = rgbFetches;

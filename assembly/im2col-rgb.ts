@@ -1,13 +1,15 @@
-// IM2COL for a 3×3 kernel over 3 unsigned channels (VWW's stem on the RGB input; issue 14): the general
+// IM2COL for a 3×3 kernel over 3 channels (VWW's stem on the RGB input; issue 14): the general
 // im2colConv copies its 3 kernel rows of 9 codes as 8 + 1 codes each, ~22 ns a position, half the
 // stem's time. Here an inside position is 3 loads of 16 bytes, 2 byte shuffles that pack the 27 codes,
 // 4 widening stores: the row vector [27 codes, 5 zeros] of rowsPad = 32. Positions whose window meets
-// the padding, or whose last load would pass the tensor's end, are copied tap by tap.
+// the padding, or whose last load would pass the tensor's end, are copied tap by tap. Signed codes (int16,
+// VWW's centred input) take im2colRgbSigned: per kernel row one 16-byte load and one int16 load, stored
+// as they are (no packing: a kernel row is 18 contiguous bytes in the source and in the vector).
 // Same vectors, Σ|code| and fetch count as im2colConv (test/host/chip/im2col-rgb.test.ts).
 
-/** True when im2colRgb can build this piece's vectors: 3×3 kernel, 3 unsigned channels, the whole kernel in the piece. */
-export function im2colRgbEligible(kh: i32, kw: i32, inC: i32, signed: bool, rowStart: i32, rows: i32, rowsPad: i32): bool {
-  return kh == 3 && kw == 3 && inC == 3 && !signed && rowStart == 0 && rows == 27 && rowsPad == 32;
+/** True when im2colRgb can build this piece's vectors: 3×3 kernel, 3 channels, the whole kernel in the piece. */
+export function im2colRgbEligible(kh: i32, kw: i32, inC: i32, rowStart: i32, rows: i32, rowsPad: i32): bool {
+  return kh == 3 && kw == 3 && inC == 3 && rowStart == 0 && rows == 27 && rowsPad == 32;
 }
 
 /** Σ|code| over the vectors of the last call (the PWM pulses, as im2colPulses). */
@@ -17,8 +19,12 @@ export let rgbFetches: i64 = 0;
 
 /** im2colConv's contract for an eligible piece: x[posPad][32] int16, rows of padding positions zero. */
 export function im2colRgb(
-  src: usize, inH: i32, inW: i32, stride: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, posPad: i32, x: usize,
+  src: usize, signed: bool, inH: i32, inW: i32, stride: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, posPad: i32, x: usize,
 ): void {
+  if (signed) {
+    im2colRgbSigned(src, inH, inW, stride, padTop, padLeft, gridH, gridW, posPad, x);
+    return;
+  }
   const rowBytes = <usize>(inW * 3);
   const tensorEnd = src + <usize>inH * rowBytes;
   const z = i32x4.splat(0);
@@ -74,13 +80,88 @@ export function im2colRgb(
     }
     pulses += <i64>i32x4.extract_lane(lanes, 0) + <i64>i32x4.extract_lane(lanes, 1) + <i64>i32x4.extract_lane(lanes, 2) + <i64>i32x4.extract_lane(lanes, 3);
   }
-  for (let p = gridH * gridW; p < posPad; p++) {
+  zeroPaddingRows(x, gridH * gridW, posPad);
+  rgbPulses = pulses;
+  rgbFetches = fetches;
+}
+
+/** Rows of the padding positions gridH·gridW … posPad − 1 are zero. */
+function zeroPaddingRows(x: usize, from: i32, posPad: i32): void {
+  const z = i32x4.splat(0);
+  for (let p = from; p < posPad; p++) {
     const row = x + (<usize>p << 6);
     v128.store(row, z);
     v128.store(row, z, 16);
     v128.store(row, z, 32);
     v128.store(row, z, 48);
   }
+}
+
+/**
+ * The signed form: codes are int16 LE, a pixel 6 bytes. An inside position's kernel row is codes 0–7 in
+ * one 16-byte load plus code 8, stored at bytes 18·ky of the vector; bytes 54–63 (rows 27–31) stay zero.
+ * Every load stays inside the window (9 codes = 18 bytes a row), so no position needs the end check.
+ */
+function im2colRgbSigned(
+  src: usize, inH: i32, inW: i32, stride: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, posPad: i32, x: usize,
+): void {
+  const rowBytes = <usize>(inW * 6);
+  const z = i32x4.splat(0);
+  let pulses: i64 = 0;
+  let fetches: i64 = 0;
+  let dst = x;
+  for (let oy = 0; oy < gridH; oy++) {
+    const iy0 = oy * stride - padTop;
+    let lanes = i32x4.splat(0); // ≤ 6 · 255 a lane per position (|code| ≤ 2^b − 1), ≤ 2^20 positions a row
+    for (let ox = 0; ox < gridW; ox++) {
+      const ix0 = ox * stride - padLeft;
+      if (iy0 >= 0 && iy0 + 3 <= inH && ix0 >= 0 && ix0 + 3 <= inW) {
+        const a = src + <usize>iy0 * rowBytes + <usize>(ix0 * 6);
+        const r0 = v128.load(a);
+        const r1 = v128.load(a + rowBytes);
+        const r2 = v128.load(a + (rowBytes << 1));
+        const c0 = <i32>load<i16>(a, 16);
+        const c1 = <i32>load<i16>(a + rowBytes, 16);
+        const c2 = <i32>load<i16>(a + (rowBytes << 1), 16);
+        v128.store(dst, z, 48); // rows 24–31 first: row 2's store then overwrites 24–26
+        v128.store(dst, r0);
+        store<i16>(dst, <i16>c0, 16);
+        v128.store(dst, r1, 18);
+        store<i16>(dst, <i16>c1, 34);
+        v128.store(dst, r2, 36);
+        store<i16>(dst, <i16>c2, 52);
+        lanes = i32x4.add(lanes, i32x4.extadd_pairwise_i16x8_s(i16x8.add(i16x8.add(i16x8.abs(r0), i16x8.abs(r1)), i16x8.abs(r2))));
+        pulses += <i64>(abs(c0) + abs(c1) + abs(c2));
+        fetches += 27;
+      } else {
+        v128.store(dst, z);
+        v128.store(dst, z, 16);
+        v128.store(dst, z, 32);
+        v128.store(dst, z, 48);
+        let tail = 0;
+        for (let ky = 0; ky < 3; ky++) {
+          const iy = iy0 + ky;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < 3; kx++) {
+            const ix = ix0 + kx;
+            if (ix < 0 || ix >= inW) continue;
+            const from = src + <usize>iy * rowBytes + <usize>(ix * 6);
+            const to = dst + (<usize>((ky * 3 + kx) * 3) << 1);
+            for (let ci = 0; ci < 3; ci++) {
+              const code = <i32>load<i16>(from + (<usize>ci << 1));
+              store<i16>(to + (<usize>ci << 1), <i16>code);
+              tail += abs(code);
+            }
+            fetches += 3;
+          }
+        }
+        pulses += tail;
+      }
+      dst += 64;
+    }
+    pulses += <i64>i32x4.extract_lane(lanes, 0) + <i64>i32x4.extract_lane(lanes, 1) + <i64>i32x4.extract_lane(lanes, 2) + <i64>i32x4.extract_lane(lanes, 3);
+  }
+  zeroPaddingRows(x, gridH * gridW, posPad);
   rgbPulses = pulses;
   rgbFetches = fetches;
 }
