@@ -19,7 +19,7 @@ export interface VwwClassification {
 export interface VwwClassifier {
   /** Class labels, index = score index (the graph's `classes`); must include "person". */
   readonly classes: readonly string[];
-  /** `input`: 100×100×3 HWC, values in [0, 1] (normalizeVwwInput). */
+  /** `input`: 100×100×3 HWC, values in [−0.5, 0.5] (normalizeVwwInput). */
   classify(input: Float32Array): VwwClassification;
 }
 

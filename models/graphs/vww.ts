@@ -55,7 +55,8 @@ function vwwLayers(): LayerSpec[] {
 }
 
 /**
- * AnalogNet-VWW: 100×100 RGB (pixels in [0, 1], so unsigned DAC codes) → stem conv 3×3/12 s2 →
+ * AnalogNet-VWW: 100×100 RGB (pixels centred to [−0.5, 0.5], so signed DAC codes: host/vision/normalize.ts)
+ * → stem conv 3×3/12 s2 →
  * 16 fused-MBConv blocks → conv 1×1/128 → avgpool → FC 2 (BN, softmax).
  */
 export const vww: NetworkGraph = {
@@ -63,7 +64,7 @@ export const vww: NetworkGraph = {
   task: 'vww',
   title: 'AnalogNet-VWW',
   input: { h: 100, w: 100, c: 3 },
-  inputSigned: false,
+  inputSigned: true,
   classes: ['non_person', 'person'],
   layers: vwwLayers(),
 };

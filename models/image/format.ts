@@ -75,7 +75,27 @@ function checkTraining(t: unknown): TrainingMeta {
     valAccuracy: t.valAccuracy as number | null,
     createdAt: t.createdAt as string,
     ...(t.targets === 'mean-corrected' ? { targets: 'mean-corrected' as const } : {}),
+    ...(t.input === 'centred' ? { input: 'centred' as const } : {}),
   };
+}
+
+/** How a reader treats what it checks. */
+export interface ReadOptions {
+  /**
+   * Accept a trained VWW image without `training.input` (trained on x/255): only for the trainer's
+   * `--init`, which continues such an image on the centred input (docs/training.md).
+   */
+  uncentredVww?: boolean;
+}
+
+/** A trained VWW image must have been trained on the centred input the runtime feeds it (types.ts). */
+function checkInputConvention(network: NetworkName, t: TrainingMeta, raw: unknown, opts: ReadOptions): void {
+  if (!(raw === undefined || raw === 'centred')) fail(`training.input must be "centred" or absent (got ${JSON.stringify(raw)})`);
+  const needs = network === 'vww' && t.method !== 'random' && !opts.uncentredVww;
+  if (needs && t.input !== 'centred') {
+    fail('this VWW image was trained on inputs x/255 in [0, 1], before the centred input (x − 127.5)/255 of host/vision/normalize.ts; retrain it from a current image (docs/training.md)');
+  }
+  if (network !== 'vww' && t.input !== undefined) fail(`training.input "centred" is for VWW images only (this one is for ${network})`);
 }
 
 /** The graph's view of each layer: name, weight shape, output channels. */
@@ -84,7 +104,7 @@ function expectedLayers(network: NetworkName): Array<{ name: string; shape: numb
 }
 
 /** Checks the header against the graph of its network (and the expected network, if given). */
-function checkHeader(raw: unknown, expectedNetwork: NetworkName | undefined): Header {
+function checkHeader(raw: unknown, expectedNetwork: NetworkName | undefined, opts: ReadOptions = {}): Header {
   if (!isObject(raw)) return fail('header is not a JSON object');
   const network = raw.network;
   if (typeof network !== 'string' || !isNetworkName(network)) {
@@ -93,6 +113,7 @@ function checkHeader(raw: unknown, expectedNetwork: NetworkName | undefined): He
   if (expectedNetwork !== undefined && network !== expectedNetwork) fail(`image is for network "${network}", expected "${expectedNetwork}"`);
   if (!finite(raw.S) || raw.S === 0) fail(`S (global ADC gain) must be a finite non-zero number (got ${JSON.stringify(raw.S)})`);
   const training = checkTraining(raw.training);
+  checkInputConvention(network, training, (raw.training as Record<string, unknown>).input, opts);
   if (!Array.isArray(raw.layers)) return fail('header has no layer list');
   const want = expectedLayers(network);
   if (raw.layers.length !== want.length) fail(`${network} has ${want.length} layers, the image has ${raw.layers.length}`);
@@ -133,7 +154,7 @@ function checkValues(layer: ImageLayer): void {
 const product = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 /** Parses and validates an image; every defect is a UserError with a specific message. */
-export function readWeightImage(bytes: Uint8Array, expectedNetwork?: NetworkName): WeightImage {
+export function readWeightImage(bytes: Uint8Array, expectedNetwork?: NetworkName, opts: ReadOptions = {}): WeightImage {
   const n = bytes.length;
   const magicBytes = Math.min(n, IMAGE_MAGIC.length);
   for (let i = 0; i < magicBytes; i++) if (bytes[i] !== IMAGE_MAGIC[i]) fail('not a weight image (bad magic number)');
@@ -155,7 +176,7 @@ export function readWeightImage(bytes: Uint8Array, expectedNetwork?: NetworkName
   } catch (e) {
     return fail(`corrupt JSON header (${(e as Error).message})`);
   }
-  const header = checkHeader(raw, expectedNetwork);
+  const header = checkHeader(raw, expectedNetwork, opts);
   let pos = (FIXED_HEADER + h + 3) & ~3;
   const need = header.layers.reduce((a, l) => a + 4 * (product(l.shape) + 2 * l.channels), 0);
   const have = n - CRC_BYTES - pos;

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UserError } from '../../host/errors.js';
 import type { NetworkName } from '../graphs/types.js';
-import { readWeightImage, writeWeightImage } from './format.js';
+import { readWeightImage, writeWeightImage, type ReadOptions } from './format.js';
 import type { WeightImage } from './types.js';
 
 /** Reads and validates an image file; file-system errors become UserErrors naming the path. */
-export function loadWeightImage(path: string, expectedNetwork?: NetworkName): WeightImage {
+export function loadWeightImage(path: string, expectedNetwork?: NetworkName, opts: ReadOptions = {}): WeightImage {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -15,7 +15,7 @@ export function loadWeightImage(path: string, expectedNetwork?: NetworkName): We
     throw new UserError(`cannot read weight image ${path}: ${why}`);
   }
   try {
-    return readWeightImage(bytes, expectedNetwork);
+    return readWeightImage(bytes, expectedNetwork, opts);
   } catch (e) {
     if (e instanceof UserError) throw new UserError(`${path}: ${e.message}`);
     throw e;

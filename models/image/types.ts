@@ -21,6 +21,12 @@ export interface TrainingMeta {
    * 'mean-corrected', at targets whose expected programmed weight is w (programming-targets.ts, §9).
    */
   targets?: 'mean-corrected';
+  /**
+   * The input convention a trained VWW image was trained on: 'centred' = host/vision/normalize.ts's
+   * (x − 127.5)/255. Required for trained VWW images (those trained on x/255 before it are rejected
+   * with a message, not run on inputs they never saw); absent for KWS and random images.
+   */
+  input?: 'centred';
 }
 
 /**

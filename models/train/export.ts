@@ -40,7 +40,9 @@ export function exportImage(model: AnalogModel, training: TrainingMeta, calibrat
     const rAdc = calibrated ? calibrated.rAdc[i]! : Math.abs(l.rAdc.dataSync()[0]!);
     return { name: l.spec.name, weights: Float32Array.from(weights), wMax: l.wMax, rDac, rAdc, ...foldDigitalAffine(model, i) };
   });
-  return { network: model.graph.name, S, training, layers };
+  // A VWW network trained here read host/vision/normalize.ts's centred input; the reader requires the mark.
+  const marked: TrainingMeta = model.graph.name === 'vww' && training.method !== 'random' ? { ...training, input: 'centred' } : training;
+  return { network: model.graph.name, S, training: marked, layers };
 }
 
 /**

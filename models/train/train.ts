@@ -429,7 +429,10 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   const model = createModel(graph, o.seed);
   let initImage: WeightImage | null = null;
   if (init) {
-    initImage = loadWeightImage(init, graph.name);
+    initImage = loadWeightImage(init, graph.name, { uncentredVww: true });
+    if (graph.name === 'vww' && initImage.training.method !== 'random' && initImage.training.input !== 'centred') {
+      o.onInfo?.(`${init} was trained on the VWW input x/255 in [0, 1]; this run trains it on the centred input (docs/training.md, "Centred VWW input")`);
+    }
     initFromImage(model, initImage, data.calibration(256));
     if (o.mode === 'full') {
       if (config.rangeInit === 'image') {

@@ -18,7 +18,7 @@ interface Seen {
   inputs: Float32Array[];
 }
 
-/** A stand-in for the chip: logit(person) = 10·(mean input − 0.5), 2.5 µJ per inference. */
+/** A stand-in for the chip: logit(person) = 10·(mean input) (centred: mid-grey is 0), 2.5 µJ per inference. */
 function fakeFactory(seen: Seen, classes = ['no_person', 'person']): VwwClassifierFactory {
   return async (options) => {
     seen.options = options;
@@ -27,7 +27,7 @@ function fakeFactory(seen: Seen, classes = ['no_person', 'person']): VwwClassifi
       classify(input) {
         seen.inputs.push(input);
         const mean = input.reduce((a, b) => a + b, 0) / input.length;
-        return { scores: Float32Array.from([0, 10 * (mean - 0.5)]), energyUj: 2.5, latencyUs: 100 };
+        return { scores: Float32Array.from([0, 10 * mean]), energyUj: 2.5, latencyUs: 100 };
       },
     };
     return c;
@@ -59,7 +59,7 @@ describe('aon-cim vww', () => {
     const x = preprocessVwwFrame(decodeImageFile(personPng));
     expect(seen.inputs[0]).toEqual(x); // the shared preprocessing reached the classifier
     const mean = x.reduce((a, b) => a + b, 0) / x.length;
-    const logit = Math.fround(10 * (mean - 0.5));
+    const logit = Math.fround(10 * mean);
     expect(lines[0]).toEqual({ frame: personPng, person: logit >= 0, score: expect.any(Number), uJ: 2.5 });
     expect(lines[0].score).toBeCloseTo(1 / (1 + Math.exp(-logit)), 12);
     // Defaults of contracts.md §5.
@@ -81,8 +81,8 @@ describe('aon-cim vww', () => {
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.pop()).toEqual({ summary: { frames: 2, persons: 1, skipped: 0 } }); // a stream of frames ends with a summary
     expect(lines.map((l) => [l.frame, l.person])).toEqual([['stdin#0', false], ['stdin#1', true]]);
-    expect(lines[0].score).toBeCloseTo(1 / (1 + Math.exp(5)), 6); // mean 0 → logit −5
-    expect(seen.inputs[1]!.every((v) => v === 1)).toBe(true);
+    expect(lines[0].score).toBeCloseTo(1 / (1 + Math.exp(5)), 6); // black: mean −0.5 → logit −5
+    expect(seen.inputs[1]!.every((v) => v === 0.5)).toBe(true);
   });
 
   it('prints a readable line without --json', async () => {

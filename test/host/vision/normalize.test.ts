@@ -8,14 +8,16 @@ import {
 } from '../../../host/vision/normalize.js';
 
 describe('VWW input normalization', () => {
-  it('maps codes to x/255 in [0, 1], HWC, correctly rounded float32', () => {
+  it('maps codes to (x − 127.5)/255 in [−0.5, 0.5], HWC, correctly rounded float32', () => {
     expect([VWW_INPUT_HEIGHT, VWW_INPUT_WIDTH, VWW_INPUT_CHANNELS]).toEqual([100, 100, 3]);
     const rgb = Uint8Array.from({ length: 100 * 100 * 3 }, (_, i) => i % 256);
     const x = normalizeVwwInput(rgb);
     expect(x.length).toBe(30_000);
-    for (let i = 0; i < 256; i++) expect(x[i]).toBe(Math.fround(i / 255));
-    expect(x[0]).toBe(0);
-    expect(x[255]).toBe(1);
+    for (let i = 0; i < 256; i++) expect(x[i]).toBe(Math.fround((i - 127.5) / 255));
+    expect(x[0]).toBe(-0.5);
+    expect(x[255]).toBe(0.5);
+    // Centred: codes c and 255 − c are exact negatives, so mid-grey drives the stem's DAC near code 0.
+    for (let i = 0; i < 128; i++) expect(x[255 - i]).toBe(-x[i]!);
   });
 
   it('rejects a frame of the wrong size', () => {
@@ -27,7 +29,7 @@ describe('VWW input normalization', () => {
     const x = preprocessVwwFrame(img);
     expect(x.length).toBe(30_000);
     // Row 0, first and last columns: the clamped borders keep the source values.
-    expect(x[0]).toBe(0);
-    expect(x[99 * 3]).toBe(1);
+    expect(x[0]).toBe(-0.5);
+    expect(x[99 * 3]).toBe(0.5);
   });
 });

@@ -14,6 +14,7 @@ import type { WeightImage } from '../../../models/image/types.js';
 
 const image = randomImage('micronet-kws-s', 7);
 const bytes = writeWeightImage(image);
+const defaultBytes = bytes;
 
 function errorOf(f: () => unknown): string {
   try {
@@ -32,7 +33,7 @@ function withCrc(b: Uint8Array): Uint8Array {
   return b;
 }
 
-function mutateHeader(edit: (h: Record<string, any>) => void): Uint8Array {
+function mutateHeader(edit: (h: Record<string, any>) => void, bytes = defaultBytes): Uint8Array {
   const v = new DataView(bytes.buffer, bytes.byteOffset);
   const h = v.getUint32(16, true);
   const json = JSON.parse(new TextDecoder().decode(bytes.subarray(20, 20 + h)));
@@ -137,6 +138,34 @@ describe('the reader rejects each defect with its own message', () => {
     const nan = bytes.slice();
     new DataView(nan.buffer).setFloat32((20 + h + 3) & ~3, NaN, true);
     expect(errorOf(() => readWeightImage(withCrc(nan)))).toMatch(/layer conv1: weight 0 is NaN/);
+  });
+});
+
+describe('the input convention of VWW images (training.input)', () => {
+  const vww = randomImage('vww', 3);
+  const trained = (input?: 'centred'): WeightImage => ({ ...vww, training: { ...vww.training, method: 'full', bits: 8, ...(input ? { input } : {}) } });
+  test('a trained VWW image marked centred reads back with the mark; a random one needs none', () => {
+    expect(readWeightImage(writeWeightImage(trained('centred')), 'vww').training.input).toBe('centred');
+    expect(readWeightImage(writeWeightImage(vww), 'vww').training.input).toBeUndefined();
+  });
+  test('a trained VWW image without the mark (trained on x/255) is rejected, by the writer and the reader', () => {
+    expect(errorOf(() => writeWeightImage(trained()))).toMatch(/VWW image was trained on inputs x\/255 in \[0, 1\], before the centred input/);
+    const old = mutateHeader((h) => delete h.training.input, writeWeightImage(trained('centred')));
+    expect(errorOf(() => readWeightImage(old, 'vww'))).toMatch(/VWW image was trained on inputs x\/255/);
+    // The trainer's --init reads it (and continues it on the centred input); the weights are the image's.
+    const read = readWeightImage(old, 'vww', { uncentredVww: true });
+    expect(read.training.input).toBeUndefined();
+    expect(read.layers[5]!.weights).toEqual(vww.layers[5]!.weights);
+    const unmarked = writeWeightImage(trained('centred'));
+    const h = new DataView(unmarked.buffer, unmarked.byteOffset).getUint32(16, true);
+    const text = new TextDecoder().decode(unmarked.subarray(20, 20 + h)).replace('"input":"centred"', '"input":"xxxxxxx"');
+    const bad = unmarked.slice();
+    bad.set(new TextEncoder().encode(text), 20);
+    expect(errorOf(() => readWeightImage(withCrc(bad)))).toMatch(/training.input must be "centred" or absent \(got "xxxxxxx"\)/);
+  });
+  test('KWS images carry no mark', () => {
+    const kws = randomImage('kws', 3);
+    expect(errorOf(() => writeWeightImage({ ...kws, training: { ...kws.training, input: 'centred' } }))).toMatch(/training.input "centred" is for VWW images only \(this one is for kws\)/);
   });
 });
 
