@@ -27,7 +27,6 @@ export function im2colRgb(
   }
   const rowBytes = <usize>(inW * 3);
   const tensorEnd = src + <usize>inH * rowBytes;
-  const z = i32x4.splat(0);
   // Keeps bytes 0–10 of the second packed vector (B[7], B[8], C[0..8]); lanes 11–15 become the zero rows 27–31.
   const keep11 = i8x16(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0);
   let pulses: i64 = 0;
@@ -53,28 +52,8 @@ export function im2colRgb(
         lanes = i32x4.add(lanes, i32x4.extadd_pairwise_i16x8_u(i16x8.add(i16x8.extadd_pairwise_i8x16_u(lo), i16x8.extadd_pairwise_i8x16_u(hi))));
         fetches += 27;
       } else {
-        v128.store(dst, z);
-        v128.store(dst, z, 16);
-        v128.store(dst, z, 32);
-        v128.store(dst, z, 48);
-        let tail = 0;
-        for (let ky = 0; ky < 3; ky++) {
-          const iy = iy0 + ky;
-          if (iy < 0 || iy >= inH) continue;
-          for (let kx = 0; kx < 3; kx++) {
-            const ix = ix0 + kx;
-            if (ix < 0 || ix >= inW) continue;
-            const from = src + <usize>iy * rowBytes + <usize>(ix * 3);
-            const to = dst + (<usize>((ky * 3 + kx) * 3) << 1);
-            for (let ci = 0; ci < 3; ci++) {
-              const code = <i32>load<u8>(from + <usize>ci);
-              store<i16>(to + (<usize>ci << 1), <i16>code);
-              tail += code;
-            }
-            fetches += 3;
-          }
-        }
-        pulses += tail;
+        pulses += tapByTap(src, false, rowBytes, inH, inW, iy0, ix0, dst);
+        fetches += 3 * windowTaps(iy0, ix0, inH, inW);
       }
       dst += 64;
     }
@@ -83,6 +62,42 @@ export function im2colRgb(
   zeroPaddingRows(x, gridH * gridW, posPad);
   rgbPulses = pulses;
   rgbFetches = fetches;
+}
+
+/**
+ * A window that meets the padding (or, unsigned, whose last 16-byte load would pass the tensor's end):
+ * its row vector zeroed, then copied tap by tap (3 codes a tap, 1 byte each unsigned, 2 signed).
+ * Returns the window's Σ|code|.
+ */
+function tapByTap(src: usize, signed: bool, rowBytes: usize, inH: i32, inW: i32, iy0: i32, ix0: i32, dst: usize): i64 {
+  const z = i32x4.splat(0);
+  v128.store(dst, z);
+  v128.store(dst, z, 16);
+  v128.store(dst, z, 32);
+  v128.store(dst, z, 48);
+  const pixelBytes = signed ? 6 : 3;
+  let sum = 0;
+  for (let ky = 0; ky < 3; ky++) {
+    const iy = iy0 + ky;
+    if (iy < 0 || iy >= inH) continue;
+    for (let kx = 0; kx < 3; kx++) {
+      const ix = ix0 + kx;
+      if (ix < 0 || ix >= inW) continue;
+      const from = src + <usize>iy * rowBytes + <usize>(ix * pixelBytes);
+      const to = dst + (<usize>((ky * 3 + kx) * 3) << 1);
+      for (let ci = 0; ci < 3; ci++) {
+        const code = signed ? <i32>load<i16>(from + (<usize>ci << 1)) : <i32>load<u8>(from + <usize>ci);
+        store<i16>(to + (<usize>ci << 1), <i16>code);
+        sum += abs(code);
+      }
+    }
+  }
+  return <i64>sum;
+}
+
+/** Taps of the 3×3 window at (iy0, ix0) that lie inside the inH × inW tensor (3 code fetches each). */
+function windowTaps(iy0: i32, ix0: i32, inH: i32, inW: i32): i32 {
+  return max(min(iy0 + 3, inH) - max(iy0, 0), 0) * max(min(ix0 + 3, inW) - max(ix0, 0), 0);
 }
 
 /** Rows of the padding positions gridH·gridW … posPad − 1 are zero. */
@@ -134,28 +149,8 @@ function im2colRgbSigned(
         pulses += <i64>(abs(c0) + abs(c1) + abs(c2));
         fetches += 27;
       } else {
-        v128.store(dst, z);
-        v128.store(dst, z, 16);
-        v128.store(dst, z, 32);
-        v128.store(dst, z, 48);
-        let tail = 0;
-        for (let ky = 0; ky < 3; ky++) {
-          const iy = iy0 + ky;
-          if (iy < 0 || iy >= inH) continue;
-          for (let kx = 0; kx < 3; kx++) {
-            const ix = ix0 + kx;
-            if (ix < 0 || ix >= inW) continue;
-            const from = src + <usize>iy * rowBytes + <usize>(ix * 6);
-            const to = dst + (<usize>((ky * 3 + kx) * 3) << 1);
-            for (let ci = 0; ci < 3; ci++) {
-              const code = <i32>load<i16>(from + (<usize>ci << 1));
-              store<i16>(to + (<usize>ci << 1), <i16>code);
-              tail += abs(code);
-            }
-            fetches += 3;
-          }
-        }
-        pulses += tail;
+        pulses += tapByTap(src, true, rowBytes, inH, inW, iy0, ix0, dst);
+        fetches += 3 * windowTaps(iy0, ix0, inH, inW);
       }
       dst += 64;
     }

@@ -12,6 +12,7 @@
  * L−4  4  u32 CRC-32 of bytes [0, L−4)
  */
 import { UserError } from '../../host/errors.js';
+import { VWW_INPUT_CENTRE, VWW_INPUT_DIVISOR } from '../../host/vision/normalize.js';
 import { getGraph, isNetworkName, NETWORK_NAMES } from '../graphs/index.js';
 import { layerShapes } from '../graphs/shapes.js';
 import type { NetworkName } from '../graphs/types.js';
@@ -88,12 +89,19 @@ export interface ReadOptions {
   uncentredVww?: boolean;
 }
 
+/** The one rule of `training.input` (types.ts): a trained VWW image is marked 'centred'; nothing else is. */
+export function expectsCentredInput(network: NetworkName, method: TrainingMeta['method']): boolean {
+  return network === 'vww' && method !== 'random';
+}
+
 /** A trained VWW image must have been trained on the centred input the runtime feeds it (types.ts). */
 function checkInputConvention(network: NetworkName, t: TrainingMeta, raw: unknown, opts: ReadOptions): void {
   if (!(raw === undefined || raw === 'centred')) fail(`training.input must be "centred" or absent (got ${JSON.stringify(raw)})`);
-  const needs = network === 'vww' && t.method !== 'random' && !opts.uncentredVww;
-  if (needs && t.input !== 'centred') {
-    fail('this VWW image was trained on inputs x/255 in [0, 1], before the centred input (x − 127.5)/255 of host/vision/normalize.ts; retrain it from a current image (docs/training.md)');
+  if (expectsCentredInput(network, t.method) && !opts.uncentredVww && t.input !== 'centred') {
+    fail(
+      `this VWW image was trained on inputs x/${VWW_INPUT_DIVISOR} in [0, 1], before the centred input (x − ${VWW_INPUT_CENTRE})/${VWW_INPUT_DIVISOR} ` +
+        'of host/vision/normalize.ts; retrain it from a current image (docs/training.md)',
+    );
   }
   if (network !== 'vww' && t.input !== undefined) fail(`training.input "centred" is for VWW images only (this one is for ${network})`);
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../host/errors.js';
+import { expectsCentredInput } from '../image/format.js';
 import type { ImageLayer, TrainingMeta, WeightImage } from '../image/types.js';
 import type { Examples } from './data.js';
 import type { CalibratedRanges } from './hw.js';
@@ -41,7 +42,7 @@ export function exportImage(model: AnalogModel, training: TrainingMeta, calibrat
     return { name: l.spec.name, weights: Float32Array.from(weights), wMax: l.wMax, rDac, rAdc, ...foldDigitalAffine(model, i) };
   });
   // A VWW network trained here read host/vision/normalize.ts's centred input; the reader requires the mark.
-  const marked: TrainingMeta = model.graph.name === 'vww' && training.method !== 'random' ? { ...training, input: 'centred' } : training;
+  const marked: TrainingMeta = expectsCentredInput(model.graph.name, training.method) ? { ...training, input: 'centred' } : training;
   return { network: model.graph.name, S, training: marked, layers };
 }
 

@@ -29,9 +29,10 @@ export interface HwConfig {
   /** η of eq. 1 (stage 2). */
   eta: number;
   /**
-   * Stage 2: η of the layers reading the network's input (absent: eta). VWW's stem has 27 rows of unsigned,
-   * correlated pixels: weight noise there shifts each output by x̄·Σn, and it costs more on the chip than
-   * every other layer together (docs/training.md); the paper calls such narrow early layers bottlenecks.
+   * Stage 2: η of the layers reading the network's input (absent: eta). VWW's stem has 27 rows of
+   * correlated pixels: weight noise there shifts each output by x̄·Σn, and on the [0, 1] input it cost more
+   * on the chip than every other layer together (docs/training.md; the centred input cut that); the paper
+   * calls such narrow early layers bottlenecks.
    */
   etaInput?: number | null;
   /** Stage-1 initial learning rate (stage 2 uses a tenth of it). */

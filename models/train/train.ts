@@ -10,6 +10,7 @@ import { UserError } from '../../host/errors.js';
 import { repoPath } from '../../host/paths.js';
 import { getGraph } from '../graphs/index.js';
 import type { Task } from '../graphs/types.js';
+import { expectsCentredInput } from '../image/format.js';
 import { loadWeightImage, saveWeightImage } from '../image/load.js';
 import type { TrainingMeta, WeightImage } from '../image/types.js';
 import { loadCheckpoint, modelState, restoreModelState, saveCheckpoint } from './checkpoint.js';
@@ -430,7 +431,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   let initImage: WeightImage | null = null;
   if (init) {
     initImage = loadWeightImage(init, graph.name, { uncentredVww: true });
-    if (graph.name === 'vww' && initImage.training.method !== 'random' && initImage.training.input !== 'centred') {
+    if (expectsCentredInput(graph.name, initImage.training.method) && initImage.training.input !== 'centred') {
       o.onInfo?.(`${init} was trained on the VWW input x/255 in [0, 1]; this run trains it on the centred input (docs/training.md, "Centred VWW input")`);
     }
     initFromImage(model, initImage, data.calibration(256));
