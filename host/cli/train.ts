@@ -162,7 +162,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--teacher <file>', 'distil from this TFLite teacher (e.g. ../shared/teachers/kws_ref_model_float32.tflite)')
     .option('--kd-weight <w>', 'share of the teacher\'s softened scores in the loss, [0, 1] (default 0.9)', parseUnitInterval('kd-weight', false))
     .option('--kd-temp <T>', 'distillation temperature (default 2)', parsePositiveNumber)
-    .option('--mix <how>', 'vww: mix augmented images into each view: none, mixup, cutmix, mixcut (either, half each) or mosaic (a third each mixup, cutmix and a 2×2 mosaic of four images) (default none)', parseMix)
+    .option('--mix <how>', 'vww: mix augmented images into each view: none, mixup, cutmix, mixcut (either, half each) or mosaic (a third each mixup, cutmix and a 2×2 mosaic of four images); kws: mixup only, half the keyword clips blended with another before the noise (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
     .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
     .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)

@@ -3,7 +3,7 @@
  * speaker; VWW images, split by image. Features come from the runtime's own front ends (host/audio
  * MFCC, host/vision resize + normalize), imported, never restated. Augmentation per epoch, seeded:
  * KWS time shift ±100 ms, background noise (volume ≤ 0.1) in most clips, extra silence cut from
- * background_noise/, optionally speed perturbation; VWW flips, crops, brightness, optionally mixing.
+ * background_noise/, optionally speed perturbation and mixup of two clips; VWW flips, crops, brightness, optionally mixing.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ export { VALIDATION_FRACTION } from '../../host/eval/split.js';
 export const TIME_SHIFT_SAMPLES = SAMPLE_RATE / 10; // ±100 ms
 export const NOISE_PROBABILITY = 0.8;
 export const NOISE_MAX_VOLUME = 0.1;
+/** KWS mixup: the share of keyword views blended with a second clip (the rest stay single words, as at inference). */
+export const KWS_MIX_PROBABILITY = 0.5;
 /** Extra silence clips cut from background_noise/ per epoch, as a fraction of the training clips. */
 export const EXTRA_SILENCE_FRACTION = 0.1;
 export const VWW_CLASSES = ['non_person', 'person'] as const;
@@ -45,7 +47,7 @@ export interface Examples {
 
 /** How an epoch's views are made for distillation. */
 export interface EpochView {
-  /** VWW: mix pairs of augmented images (mix.ts). */
+  /** VWW: mix pairs of augmented images (mix.ts); KWS: mixup only, half the keyword clips blended with another. */
   mix?: MixMode;
   /** The teacher's input size, when it differs from the network's (VWW 96×96×3). */
   teacherInput?: { h: number; w: number; c: number };
@@ -92,6 +94,18 @@ function toPcm16(s: Float32Array): Int16Array {
   const out = new Int16Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.trunc(s[i]! * 32768)));
   return out;
+}
+
+/**
+ * KWS mixup: λ·s + (1 − λ)·clip shifted by `shift` samples (zeros outside it), in place. The front end
+ * peak-normalises each clip, so the blend's level does not matter, only the two words' ratio.
+ */
+export function mixClipInto(s: Float32Array, pcm: Int16Array, shift: number, lambda: number): void {
+  const n = Math.min(s.length, pcm.length);
+  for (let i = 0; i < s.length; i++) {
+    const j = i - shift;
+    s[i] = lambda * s[i]! + (j >= 0 && j < n ? (1 - lambda) * (pcm[j]! / 32768) : 0);
+  }
 }
 
 const loadMono16k = (path: string): Float32Array => loadWav16k(path).samples;
@@ -143,8 +157,15 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
     const x = new Float32Array(count * MFCC_SIZE);
     const y = new Int32Array(count);
     const s = new Float32Array(CLIP_SAMPLES);
+    const mix = view.mix ?? 'none';
+    if (mix !== 'none' && mix !== 'mixup') throw new UserError(`--mix ${mix} is for images; KWS mixes clips with mixup only`);
+    const mixing = mix === 'mixup';
+    const classes = KWS_CLASSES.length;
+    const soft = mixing ? new Float32Array(count * classes) : undefined;
     order.forEach((src, k) => {
       s.fill(0);
+      let share = 1;
+      let other = -1;
       if (src < train.length) {
         // Speed perturbation first (its draw only when on: runs without it keep their exact views).
         const c = speed > 0 ? { pcm: changeSpeed(train[src]!.pcm, 1 + (2 * rng.uniform() - 1) * speed), label: train[src]!.label } : train[src]!;
@@ -152,22 +173,34 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
         const shift = Math.floor(rng.uniform() * (2 * TIME_SHIFT_SAMPLES + 1)) - TIME_SHIFT_SAMPLES;
         const n = Math.min(CLIP_SAMPLES, c.pcm.length);
         for (let i = Math.max(0, shift); i < Math.min(CLIP_SAMPLES, n + shift); i++) s[i] = c.pcm[i - shift]! / 32768;
+        // Mixup (its draws only when on): another keyword clip, time-shifted, blended in before the noise.
+        if (mixing && rng.uniform() < KWS_MIX_PROBABILITY) {
+          const partner = train[Math.floor(rng.uniform() * train.length)]!;
+          const lambda = rng.uniform();
+          const pShift = Math.floor(rng.uniform() * (2 * TIME_SHIFT_SAMPLES + 1)) - TIME_SHIFT_SAMPLES;
+          mixClipInto(s, partner.pcm, pShift, lambda);
+          soft![k * classes + partner.label]! += 1 - lambda;
+          share = lambda;
+          other = partner.label;
+        }
         if (rng.uniform() < NOISE_PROBABILITY) {
           const vol = rng.uniform() * NOISE_MAX_VOLUME;
           const noise = noiseCut(rng);
           for (let i = 0; i < CLIP_SAMPLES; i++) s[i] = Math.max(-1, Math.min(1, s[i]! + vol * noise[i]!));
         }
-        y[k] = c.label;
+        y[k] = share >= 0.5 ? c.label : other;
+        if (soft) soft[k * classes + c.label]! += share;
       } else {
         // Extra silence: a cut of background noise at a random volume in [0, 1).
         const vol = rng.uniform();
         const noise = noiseCut(rng);
         for (let i = 0; i < CLIP_SAMPLES; i++) s[i] = vol * noise[i]!;
         y[k] = silence;
+        if (soft) soft[k * classes + silence] = 1;
       }
       features(s, x, k);
     });
-    return { x, y, count };
+    return { x, y, count, ...(soft ? { soft } : {}) };
   };
 
   const calibration = (n: number): Examples => {

@@ -63,7 +63,7 @@ export interface TrainOptions {
   teacher?: string;
   /** Distillation weight and temperature (with `teacher`; each defaults to distill.ts DEFAULT_KD's). */
   kd?: Partial<KdConfig>;
-  /** VWW: mix pairs of augmented images into each view (mix.ts; default none). */
+  /** VWW: mix pairs of augmented images into each view (mix.ts); KWS: mixup of clips only (default none). */
   mix?: MixMode;
   /** `full`: model drift before each ADC with gains log-uniform in [driftGainMin, 1] (model.ts). */
   driftGainMin?: number;
@@ -361,7 +361,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   const kdWanted: KdConfig = { ...DEFAULT_KD, ...o.kd };
   if (!(kdWanted.weight >= 0 && kdWanted.weight <= 1)) throw new UserError(`--kd-weight must be in [0, 1] (got ${kdWanted.weight})`);
   if (!(kdWanted.temp > 0 && Number.isFinite(kdWanted.temp))) throw new UserError(`--kd-temp must be a positive number (got ${kdWanted.temp})`);
-  if (o.mix && o.mix !== 'none' && o.task !== 'vww') throw new UserError(`--mix ${o.mix} mixes images: it is for --task vww`);
+  if (o.mix && o.mix !== 'none' && o.mix !== 'mixup' && o.task !== 'vww') throw new UserError(`--mix ${o.mix} mixes images: KWS mixes clips with --mix mixup only`);
   if (o.driftGainMin !== undefined && !(o.driftGainMin > 0 && o.driftGainMin <= 1)) {
     throw new UserError(`--drift-gain must be in (0, 1] (got ${o.driftGainMin})`);
   }
