@@ -54,6 +54,7 @@ interface TrainFlags {
   bnStats: 'batch' | 'frozen';
   ema?: number;
   featureKd?: number;
+  featureGrid?: number;
   force?: boolean;
 }
 
@@ -169,6 +170,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--targets <how>', 'how the chip programs the image: mean-corrected (targets that cancel the PCM\'s mean programming error, so the chip\'s average weight is the trained one) or trained (the trained weights as they are)', parseTargets, 'mean-corrected' as const)
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
     .option('--feature-kd <w>', 'with --teacher: also match the teacher\'s pooled penultimate features through a training-only linear map, this weight in the loss (e.g. 1; default off)', parsePositiveNumber)
+    .option('--feature-grid <g>', 'with --feature-kd: match the teacher\'s last feature map cell by cell on a g × g grid (both maps average-pooled to it; VWW: 3) instead of its global pool', parsePositiveInt)
     .option('--ema <decay>', 'export an exponential moving average of the weights, this decay per step (e.g. 0.998: about the last 500 steps; default off)', parseEma)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
@@ -244,6 +246,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.crop !== undefined ? { crop: f.crop } : {}),
           ...(f.ema !== undefined ? { ema: f.ema } : {}),
           ...(f.featureKd !== undefined ? { featureKd: f.featureKd } : {}),
+          ...(f.featureGrid !== undefined ? { featureGrid: f.featureGrid } : {}),
           targets: f.targets,
           force: f.force === true,
           onProgress,

@@ -43,6 +43,8 @@ export interface Teacher {
    * what the classifier reads, a much richer target than two or twelve class scores (feature-distill.ts).
    */
   logitsAndFeatures(x: tf.Tensor4D): { logits: tf.Tensor2D; features: tf.Tensor2D };
+  /** logits() and, from the same pass, the map the last AVERAGE_POOL_2D averages [N, H, W, featureWidth] (spatial distillation). */
+  logitsAndFeatureMap(x: tf.Tensor4D): { logits: tf.Tensor2D; map: tf.Tensor4D };
   /** Every operator's output on x, in the teacher's own layout and class order (tests, debugging); the caller disposes them. */
   trace(x: tf.Tensor4D): TeacherActivation[];
   dispose(): void;
@@ -223,6 +225,7 @@ export function teacherFromModel(model: TfliteModel, task: TeacherTask, path = '
   }
   const poolShape = model.tensors[model.operators[poolIndex]!.outputs[0]!]!.shape;
   const featureWidth = poolShape.slice(1).reduce((a, b) => a * b, 1);
+  const poolInput = model.operators[poolIndex]!.inputs[0]!;
 
   /** Runs the operators; `final` replaces the step that produces the graph output (the log-softmax). */
   const run = (x: tf.Tensor4D, onOutput: ((k: number, t: tf.Tensor) => void) | null, final: Step | null): tf.Tensor => {
@@ -256,6 +259,14 @@ export function teacherFromModel(model: TfliteModel, task: TeacherTask, path = '
         return [tf.gather(out, perm, 1) as tf.Tensor2D, tf.reshape(pooled!, [x.shape[0], featureWidth]) as tf.Tensor2D];
       });
       return { logits, features };
+    },
+    logitsAndFeatureMap: (x) => {
+      let map: tf.Tensor | null = null;
+      const [logits, pre] = tf.tidy(() => {
+        const out = run(x, (k, t) => (model.operators[k]!.outputs[0] === poolInput ? (map = t) : undefined), logSoftmax);
+        return [tf.gather(out, perm, 1) as tf.Tensor2D, (map ?? x) as tf.Tensor4D];
+      });
+      return { logits, map: pre };
     },
     trace: (x) => tf.tidy(() => {
       const acts: Array<{ index: number; value: tf.Tensor }> = [];

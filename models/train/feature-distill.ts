@@ -136,6 +136,30 @@ export function activeChannels(stats: FeatureStats): Float32Array {
   return Float32Array.from(stats.std, (s) => (s >= ACTIVE_STD * top && s > 1e-3 ? 1 : 0));
 }
 
+/**
+ * Adaptive average pooling of maps [N, H, W, C] to a g × g grid, as rows [N·g², C] in (n, i, j) order:
+ * cell (i, j) averages rows ⌊iH/g⌋ … ⌈(i+1)H/g⌉ − 1 and the same columns (PyTorch's AdaptiveAvgPool2d).
+ * Teacher and student maps of different sizes (VWW: 3×3 and 4×4) then meet cell for cell; g = 1 is the
+ * global pool.
+ */
+export function gridPool(map: tf.Tensor4D, g: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [n, h, w, c] = map.shape;
+    if (!(Number.isInteger(g) && g >= 1 && g <= h && g <= w)) throw new UserError(`--feature-grid ${g} does not fit a ${h}×${w} feature map (at most ${Math.min(h, w)})`);
+    const span = (i: number, size: number) => [Math.floor((i * size) / g), Math.ceil(((i + 1) * size) / g)] as const;
+    const cells: tf.Tensor[] = [];
+    for (let i = 0; i < g; i++) {
+      const [y0, y1] = span(i, h);
+      for (let j = 0; j < g; j++) {
+        const [x0, x1] = span(j, w);
+        cells.push(tf.mean(tf.slice(map, [0, y0, x0, 0], [n, y1 - y0, x1 - x0, c]), [1, 2]));
+      }
+    }
+    // cells: g² × [N, C] → [N, g², C] → rows.
+    return tf.reshape(tf.stack(cells, 1), [n * g * g, c]) as tf.Tensor2D;
+  });
+}
+
 let headCount = 0;
 
 /** The training-only map from student to (standardised) teacher features, with its own Adam. */

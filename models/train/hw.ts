@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam.js';
 import { distillationLoss } from './distill.js';
-import type { FeatureHead } from './feature-distill.js';
+import { gridPool, type FeatureHead } from './feature-distill.js';
 import type { KdConfig } from './options.js';
 import { forward, rangeVariables, stdOf, weightVariables, type AnalogModel, type ForwardOptions, type LayerTap, type PooledOut } from './model.js';
 import { maxCode } from './ste.js';
@@ -54,7 +54,7 @@ export interface StepTargets {
   teacher?: tf.Tensor2D;
   kd?: KdConfig | null;
   /** Feature distillation: the teacher's pooled features on the same views [B, width], the head mapping to them, the term's weight. */
-  features?: { teacher: tf.Tensor2D; head: FeatureHead; weight: number };
+  features?: { teacher: tf.Tensor2D; head: FeatureHead; weight: number; grid?: number | null };
 }
 
 /** Section 6.1's constants. */
@@ -168,7 +168,8 @@ export function trainStep(
       }
       if (!feat) return l;
       if (!pooled.value) throw new Error(`feature distillation: network ${model.graph.name} has no pooling layer`);
-      return tf.add(l, tf.mul(feat.head.loss(pooled.value, feat.teacher), feat.weight)) as tf.Scalar;
+      const student = feat.grid ? gridPool(pooled.map!, feat.grid) : pooled.value;
+      return tf.add(l, tf.mul(feat.head.loss(student, feat.teacher), feat.weight)) as tf.Scalar;
     }, [...wVars, ...rVars, ...(feat ? feat.head.variables() : [])]);
     clipGainGradient(model, grads);
     const lr = cosineLr(stageOf(cfg.mode) === 1 ? cfg.lr : cfg.lr / 10, step, total);

@@ -257,6 +257,8 @@ function dacConsumers(graph: NetworkGraph): Map<string, number> {
 /** Where forward() leaves the globally pooled features [B, C] (the last pooling layer's output, before its DAC store). */
 export interface PooledOut {
   value?: tf.Tensor2D;
+  /** The map the pool averages [B, H, W, C] (spatial feature distillation, feature-distill.ts gridPool). */
+  map?: tf.Tensor4D;
 }
 
 /**
@@ -306,6 +308,7 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
       y = tf.add(padChannels(y, c), padChannels(skip, c));
     }
     if (s.pool) {
+      if (pooled) pooled.map = y;
       y = tf.mean(y, [1, 2], true) as tf.Tensor4D;
       if (pooled) pooled.value = tf.reshape(y, [y.shape[0], y.shape[3]]) as tf.Tensor2D;
     }

@@ -22,7 +22,7 @@ import { exportImage, initFromImage } from './export.js';
 import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, updateClipBounds, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, forward, rangeVariables, weightVariables, type AnalogModel, type PooledOut } from './model.js';
-import { concatRows, FeatureHead, featureStats, ridgeFit, standardiseRows } from './feature-distill.js';
+import { concatRows, FeatureHead, featureStats, gridPool, ridgeFit, standardiseRows } from './feature-distill.js';
 import { WeightAverage } from './weight-average.js';
 import type { Teacher } from '../teacher/teacher.js';
 import { withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
@@ -79,6 +79,8 @@ export interface TrainOptions {
   ema?: number;
   /** With `teacher`: weight of feature distillation on the pooled features (feature-distill.ts; default none). */
   featureKd?: number;
+  /** With featureKd: match the last feature maps on a g × g grid (gridPool) instead of their global pools. */
+  featureGrid?: number;
   /** Overwrite an existing image at `out`. */
   force?: boolean;
   /** Examples for range calibration of `baseline`/`noise` images. */
@@ -165,6 +167,8 @@ export interface RunConfig {
   ema?: number | null;
   /** Feature distillation's weight (absent: none). */
   featureKd?: number | null;
+  /** Feature distillation on a g × g grid of the last maps (absent: their global pools). */
+  featureGrid?: number;
   /** η of the input layers (absent: eta). */
   etaInput?: number | null;
 }
@@ -260,13 +264,14 @@ function stepTargets(
   teacher: Teacher | null,
   ownInput: boolean,
   features: boolean,
+  grid: number | null = null,
 ): { soft?: tf.Tensor2D; teacher?: tf.Tensor2D; teacherFeatures?: tf.Tensor2D } {
   const out: { soft?: tf.Tensor2D; teacher?: tf.Tensor2D; teacherFeatures?: tf.Tensor2D } = {};
   if (ex.soft) out.soft = tf.tensor2d(ex.soft.subarray(start * classes, (start + n) * classes), [n, classes]);
   if (teacher) {
     const tx = teacherBatch(ex, start, n, teacher, ownInput);
     if (features) {
-      const r = teacher.logitsAndFeatures(tx);
+      const r = teacherFeatures(teacher, tx, grid);
       out.teacher = r.logits;
       out.teacherFeatures = r.features;
     } else {
@@ -277,12 +282,21 @@ function stepTargets(
   return out;
 }
 
+/** The teacher's logits and feature rows: its pooled features [N, C], or (grid g) its last map pooled to g × g, [N·g², C]. */
+function teacherFeatures(teacher: Teacher, tx: tf.Tensor4D, grid: number | null): { logits: tf.Tensor2D; features: tf.Tensor2D } {
+  if (!grid) return teacher.logitsAndFeatures(tx);
+  const r = teacher.logitsAndFeatureMap(tx);
+  const features = gridPool(r.map, grid);
+  r.map.dispose();
+  return { logits: r.logits, features };
+}
+
 /**
  * The feature head of a run (feature-distill.ts): teacher statistics and the ridge-fitted starting map from
  * the first `n` examples of the run's first view, student features from its evaluation pass at `bits`
  * (deterministic, so a resumed run rebuilds the same head before restoring the checkpoint's).
  */
-function createFeatureHead(model: AnalogModel, ex: Examples, teacher: Teacher, ownInput: boolean, bits: number | null, n: number): FeatureHead {
+function createFeatureHead(model: AnalogModel, ex: Examples, teacher: Teacher, ownInput: boolean, bits: number | null, n: number, grid: number | null): FeatureHead {
   const { h, w, c } = model.graph.input;
   const count = Math.min(n, ex.count);
   const tRows: Float32Array[] = [];
@@ -290,7 +304,7 @@ function createFeatureHead(model: AnalogModel, ex: Examples, teacher: Teacher, o
   for (let s = 0; s < count; s += 64) {
     const k = Math.min(64, count - s);
     const tx = teacherBatch(ex, s, k, teacher, ownInput);
-    const r = teacher.logitsAndFeatures(tx);
+    const r = teacherFeatures(teacher, tx, grid);
     tRows.push(r.features.dataSync() as Float32Array);
     tf.dispose([tx, r.logits, r.features]);
     tf.tidy(() => {
@@ -298,14 +312,15 @@ function createFeatureHead(model: AnalogModel, ex: Examples, teacher: Teacher, o
       const pooled: PooledOut = {};
       forward(model, x, { training: false, eta: 0, bits, quantNoiseP: 1, seed: 0 }, undefined, pooled);
       if (!pooled.value) throw new UserError(`--feature-kd: network ${model.graph.name} has no pooling layer to match the teacher's features at`);
-      sRows.push(Float32Array.from(pooled.value.dataSync() as Float32Array));
+      const rows = grid ? gridPool(pooled.map!, grid) : pooled.value;
+      sRows.push(Float32Array.from(rows.dataSync() as Float32Array));
       y.dispose();
     });
   }
   const t = concatRows(tRows);
   const f = concatRows(sRows);
   const tw = teacher.featureWidth;
-  const sw = f.length / count;
+  const sw = f.length / (count * (grid ?? 1) ** 2);
   const stats = featureStats(t, tw);
   return new FeatureHead(sw, tw, stats, ridgeFit(f, sw, standardiseRows(t, stats), tw));
 }
@@ -372,6 +387,8 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
   if (o.ema !== undefined && !(o.ema > 0 && o.ema < 1)) throw new UserError(`--ema must be in (0, 1) (got ${o.ema})`);
   if (o.featureKd !== undefined && !(o.featureKd > 0 && Number.isFinite(o.featureKd))) throw new UserError(`--feature-kd must be a positive weight (got ${o.featureKd})`);
+  if (o.featureGrid !== undefined && !(Number.isInteger(o.featureGrid) && o.featureGrid >= 1)) throw new UserError(`--feature-grid must be a whole number of cells ≥ 1 (got ${o.featureGrid})`);
+  if (o.featureGrid !== undefined && o.featureKd === undefined) throw new UserError('--feature-grid says where --feature-kd matches the teacher: it needs --feature-kd');
   if (o.featureKd !== undefined && o.teacher === undefined) throw new UserError('--feature-kd matches a teacher\'s features: it needs --teacher');
   if (o.teacher !== undefined && !existsSync(o.teacher)) throw new UserError(`teacher not found: ${o.teacher}`);
   // Before any work (and before a resumed run's last epochs): a bad --out must not cost a run.
@@ -405,6 +422,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(o.crop === 'inception' ? { crop: o.crop } : {}),
     ...(o.ema ? { ema: o.ema } : {}),
     ...(o.featureKd ? { featureKd: o.featureKd } : {}),
+    ...(o.featureKd && o.featureGrid ? { featureGrid: o.featureGrid } : {}),
     ...(o.etaInput !== undefined && stage2 ? { etaInput: o.etaInput } : {}),
   };
   const graph = getGraph(o.task);
@@ -455,7 +473,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   }
   const opt = createOptimizers(model, hw);
   const featureHead = teacher && config.featureKd
-    ? createFeatureHead(model, data.trainEpoch(0, view), teacher, teacherOwnInput, o.mode === 'full' ? o.bits : null, FEATURE_HEAD_EXAMPLES)
+    ? createFeatureHead(model, data.trainEpoch(0, view), teacher, teacherOwnInput, o.mode === 'full' ? o.bits : null, FEATURE_HEAD_EXAMPLES, config.featureGrid ?? null)
     : null;
   const ckptPath = join(o.checkpointDir ?? join('checkpoints', runName(config)), 'state.json');
   let startEpoch = 0;
@@ -518,8 +536,10 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     for (let b = 0; b < stepsPerEpoch && step < totalSteps; b++) {
       const tStep = performance.now();
       const { x, y } = batchTensors(ex, b * o.batch, o.batch, [h, w, c]);
-      const extra = stepTargets(ex, b * o.batch, x.shape[0], graph.classes.length, teacher, teacherOwnInput, featureHead !== null);
-      const features = featureHead && extra.teacherFeatures ? { teacher: extra.teacherFeatures, head: featureHead, weight: config.featureKd! } : undefined;
+      const extra = stepTargets(ex, b * o.batch, x.shape[0], graph.classes.length, teacher, teacherOwnInput, featureHead !== null, config.featureGrid ?? null);
+      const features = featureHead && extra.teacherFeatures
+        ? { teacher: extra.teacherFeatures, head: featureHead, weight: config.featureKd!, grid: config.featureGrid ?? null }
+        : undefined;
       const r = trainStep(model, opt, hw, x, y, step, totalSteps, (o.seed * 1_000_003 + step) >>> 0, {
         ...(extra.soft ? { soft: extra.soft } : {}),
         ...(extra.teacher ? { teacher: extra.teacher } : {}),

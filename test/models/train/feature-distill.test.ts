@@ -13,7 +13,7 @@ import { UserError } from '../../../host/errors.js';
 import { sharedDataDir } from '../../../host/paths.js';
 import { defaultTeacherPath } from '../../../models/teacher/spec.js';
 import { loadTeacher } from '../../../models/teacher/teacher.js';
-import { activeChannels, FeatureHead, featureStats, ridgeFit, solveSpd } from '../../../models/train/feature-distill.js';
+import { activeChannels, FeatureHead, featureStats, gridPool, ridgeFit, solveSpd } from '../../../models/train/feature-distill.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
 import { train, type TrainOptions } from '../../../models/train/train.js';
 import { imageWeights, stoppedAndResumed, tinyKwsRun } from './tiny-run.js';
@@ -58,6 +58,23 @@ describe('feature statistics and the ridge fit', () => {
     // The ridge (1e-3 of the mean variance) shrinks the map by ~0.1 %.
     P.forEach((v, i) => expect(Math.abs(fit.proj[i]! - v)).toBeLessThan(3e-3 * Math.abs(v) + 1e-4));
     b.forEach((v, i) => expect(Math.abs(fit.bias[i]! - v)).toBeLessThan(5e-3));
+  });
+});
+
+describe('gridPool', () => {
+  // One 4×4 map, channel 0 = 0 … 15 row-major, channel 1 = 100 + the same.
+  const map = tf.tensor4d(Array.from({ length: 32 }, (_, k) => (k % 2 === 0 ? k / 2 : 100 + (k - 1) / 2)), [1, 4, 4, 2]);
+  it('4×4 → 3×3: cells are the 2×2 windows at stride 1 (hand-computed), rows in (i, j) order', () => {
+    const rows = gridPool(map, 3);
+    expect(rows.shape).toEqual([9, 2]);
+    // Window at (i, j) averages i·4+j, i·4+j+1, (i+1)·4+j, (i+1)·4+j+1 = 4i + j + 2.5.
+    const want = [0, 1, 2].flatMap((i) => [0, 1, 2].flatMap((j) => [4 * i + j + 2.5, 100 + 4 * i + j + 2.5]));
+    expect(Array.from(rows.dataSync())).toEqual(want);
+  });
+  it('g = 1 is the global mean; g = 2 on 4×4 the four 2×2 quadrants; a grid larger than the map is a UserError', () => {
+    expect(Array.from(gridPool(map, 1).dataSync())).toEqual([7.5, 107.5]);
+    expect(Array.from(gridPool(map, 2).dataSync())).toEqual([2.5, 102.5, 4.5, 104.5, 10.5, 110.5, 12.5, 112.5]);
+    expect(() => gridPool(map, 5)).toThrow(UserError);
   });
 });
 
@@ -115,6 +132,20 @@ describe.skipIf(!have)('teachers\' pooled features and train --feature-kd (real 
     }
   });
 
+  it('logitsAndFeatureMap: the same logits, and the map whose mean over positions is the pooled features', () => {
+    const t = loadTeacher(defaultTeacherPath('vww'), 'vww');
+    const x = tf.randomUniform([2, 96, 96, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const r = t.logitsAndFeatureMap(x);
+    const p = t.logitsAndFeatures(x);
+    expect(r.map.shape).toEqual([2, 3, 3, 256]);
+    expect(Array.from(r.logits.dataSync())).toEqual(Array.from(p.logits.dataSync()));
+    const mean = tf.mean(r.map, [1, 2]).dataSync();
+    const pooled = p.features.dataSync();
+    for (let i = 0; i < pooled.length; i++) expect(mean[i]).toBeCloseTo(pooled[i]!, 5);
+    tf.dispose([x, r.logits, r.map, p.logits, p.features]);
+    t.dispose();
+  });
+
   const base = (name: string): TrainOptions => ({ ...tinyKwsRun(dir, name, 5), teacher: defaultTeacherPath('kws'), kd: { weight: 0.7, temp: 2 } });
 
   it('the term changes the run, a stopped + resumed run equals an uninterrupted one, and it needs a teacher', async () => {
@@ -126,5 +157,15 @@ describe.skipIf(!have)('teachers\' pooled features and train --feature-kd (real 
     const { teacher: _t, ...noTeacher } = base('bad');
     await expect(train({ ...noTeacher, featureKd: 1 })).rejects.toThrow(/needs --teacher/);
     await expect(train({ ...base('bad0'), featureKd: 0 })).rejects.toThrow(/positive weight/);
+  }, 180_000);
+
+  it('--feature-grid: another run than the pooled term, resumed bit-identically; it needs --feature-kd and a grid that fits', async () => {
+    const pooled = await train({ ...base('gp'), featureKd: 1 });
+    const grid = await train({ ...base('g2'), featureKd: 1, featureGrid: 2 });
+    expect(grid.log.config.featureGrid).toBe(2);
+    expect(imageWeights(grid.imagePath)).not.toEqual(imageWeights(pooled.imagePath));
+    expect(imageWeights(await stoppedAndResumed({ ...base('g2r'), featureKd: 1, featureGrid: 2 }))).toEqual(imageWeights(grid.imagePath));
+    await expect(train({ ...base('gbad'), featureGrid: 2 })).rejects.toThrow(/needs --feature-kd/);
+    await expect(train({ ...base('gbig'), featureKd: 1, featureGrid: 99 })).rejects.toThrow(UserError);
   }, 180_000);
 });
