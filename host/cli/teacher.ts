@@ -1,5 +1,5 @@
 /**
- * `aon-cim teacher --task kws|vww [--data DIR] [--model FILE] [--json]`: accuracy of MLPerf Tiny's
+ * `aon-cim teacher --task kws|vww [--data DIR] [--model FILE] [--held-out SEED] [--json]`: accuracy of MLPerf Tiny's
  * reference network (../shared/teachers, a .tflite file) on the labelled data, through the project's
  * own front ends (models/teacher). The logic and tfjs are loaded by dynamic import only, so the rest
  * of the CLI never loads tfjs.
@@ -15,6 +15,13 @@ interface TeacherFlags {
   data?: string;
   model?: string;
   json?: boolean;
+  heldOut?: number;
+}
+
+function parseSeed(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || !/^\d+$/.test(v)) throw new InvalidArgumentError(`held-out split seed must be a whole number ≥ 0 (got "${v}")`);
+  return n;
 }
 
 function parseTask(v: string): TeacherTask {
@@ -29,7 +36,7 @@ export function formatTeacherReport(r: TeacherEvaluation): string {
   const width = Math.max(...r.perClass.map((c) => c.class.length));
   const lines = [
     `teacher ${r.task}: ${r.model}`,
-    `data: ${r.data} (${r.total} examples)`,
+    `data: ${r.data} (${r.total} examples${r.heldOutSeed !== undefined ? `: the trainer's held-out part, split seed ${r.heldOutSeed}` : ''})`,
     `accuracy: ${r.correct}/${r.total} = ${pct(r.accuracy)}`,
     'recall per class:',
     ...r.perClass.map((c) => `  ${c.class.padEnd(width)}  ${c.correct}/${c.total}  ${c.recall === null ? '-' : pct(c.recall)}`),
@@ -44,12 +51,13 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .requiredOption('--task <task>', 'kws|vww', parseTask)
     .option('--data <dir>', 'data root (with speech_commands/ and vww/) or the task folder (default ../shared/data or $AONCIM_DATA)')
     .option('--model <file>', 'the .tflite file (default ../shared/teachers/<file> or $AONCIM_TEACHERS)')
-    .option('--json', 'one JSON object: {task, model, data, total, correct, accuracy, perClass, confusion}')
+    .option('--held-out <seed>', 'score only the examples the trainer holds out with this split seed (what `eval` scores for an image trained with it; images so far: 0)', parseSeed)
+    .option('--json', 'one JSON object: {task, model, data, heldOutSeed?, total, correct, accuracy, perClass, confusion}')
     .action(async (f: TeacherFlags) => {
       // Dynamic import: tfjs loads only when this command runs.
       const { runTeacherEvaluation } = await import('../../models/teacher/evaluate.js');
       const onProgress = io.errIsTty ? (done: number, total: number) => io.err(`\r${done}/${total}`) : undefined;
-      const r = await runTeacherEvaluation({ task: f.task, data: f.data, model: f.model, onProgress });
+      const r = await runTeacherEvaluation({ task: f.task, data: f.data, model: f.model, onProgress, ...(f.heldOut !== undefined ? { heldOutSeed: f.heldOut } : {}) });
       if (onProgress) io.err('\n');
       io.out(f.json ? `${JSON.stringify(r)}\n` : formatTeacherReport(r));
     });

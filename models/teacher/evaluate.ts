@@ -22,6 +22,8 @@ export interface TeacherEvaluation {
   task: TeacherTask;
   model: string;
   data: string;
+  /** The trainer's split seed when only its held-out examples were scored. */
+  heldOutSeed?: number;
   total: number;
   correct: number;
   /** correct / total. */
@@ -62,7 +64,7 @@ export function evaluateTeacher(teacher: Teacher, data: TeacherDataset, opts: Ev
     return { class: name, total, correct, recall: total > 0 ? correct / total : null };
   });
   const correct = perClass.reduce((a, r) => a + r.correct, 0);
-  return { task: data.task, data: data.dir, total: n, correct, accuracy: n > 0 ? correct / n : 0, perClass, confusion };
+  return { task: data.task, data: data.dir, ...(data.heldOutSeed !== undefined ? { heldOutSeed: data.heldOutSeed } : {}), total: n, correct, accuracy: n > 0 ? correct / n : 0, perClass, confusion };
 }
 
 export interface RunTeacherOptions extends EvaluateOptions {
@@ -71,6 +73,8 @@ export interface RunTeacherOptions extends EvaluateOptions {
   data?: string;
   /** The .tflite file (default ../shared/teachers/<file> or $AONCIM_TEACHERS). */
   model?: string;
+  /** Score only the trainer's held-out examples of this split seed (absent: all). */
+  heldOutSeed?: number;
 }
 
 /**
@@ -81,7 +85,7 @@ export async function runTeacherEvaluation(opts: RunTeacherOptions): Promise<Tea
   const model = opts.model ?? defaultTeacherPath(opts.task);
   // A missing, corrupt or other-task file, then missing data, fail here, before tfjs starts.
   const parsed = readTeacherFile(model, opts.task);
-  const data = loadTeacherDataset(opts.data ?? sharedDataDir(), opts.task);
+  const data = loadTeacherDataset(opts.data ?? sharedDataDir(), opts.task, opts.heldOutSeed);
   await useWasmTrainingBackend();
   const teacher = teacherFromModel(parsed, opts.task, model);
   try {

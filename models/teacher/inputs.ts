@@ -10,6 +10,7 @@ import { loadWav16k } from '../../host/audio/load-clip.js';
 import { MFCC_SIZE, mfcc } from '../../host/audio/mfcc.js';
 import { UserError } from '../../host/errors.js';
 import { loadDataset } from '../../host/eval/dataset.js';
+import { validationPredicate } from '../../host/eval/split.js';
 import { decodeImageFile, type RgbImage } from '../../host/vision/decode.js';
 import { resizeBilinear } from '../../host/vision/resize.js';
 import { getGraph } from '../graphs/index.js';
@@ -65,19 +66,26 @@ export interface TeacherExample {
 export interface TeacherDataset {
   task: TeacherTask;
   dir: string;
+  /** Only the examples the trainer holds out for validation with this split seed (host/eval/split.ts); absent: all. */
+  heldOutSeed?: number;
   classes: readonly string[];
   examples: TeacherExample[];
 }
 
-/** The labelled examples of `task` under `dir` (see teacherDataDir); an unknown label is a UserError. */
-export function loadTeacherDataset(dir: string, task: TeacherTask): TeacherDataset {
+/**
+ * The labelled examples of `task` under `dir` (see teacherDataDir); an unknown label is a UserError.
+ * `heldOutSeed`: only the validation part of the trainer's split with that seed, the examples `eval`
+ * scores for an image trained with it, so teacher and student can be compared on the same ones.
+ */
+export function loadTeacherDataset(dir: string, task: TeacherTask, heldOutSeed?: number): TeacherDataset {
   const taskDir = teacherDataDir(dir, task);
-  const { items } = loadDataset(taskDir);
+  const { items, rows } = loadDataset(taskDir);
   const classes = getGraph(task).classes;
-  const examples = items.map(({ path, label }) => {
+  const isHeldOut = heldOutSeed === undefined ? null : validationPredicate(task, rows, heldOutSeed);
+  const examples = items.flatMap(({ path, label }, k) => {
     const i = classes.indexOf(label);
     if (i < 0) throw new UserError(`${join(taskDir, 'index.csv')}: label "${label}" is not a ${task} class (${classes.join(', ')})`);
-    return { path, label: i };
+    return isHeldOut && !isHeldOut(rows[k]!) ? [] : [{ path, label: i }];
   });
-  return { task, dir: taskDir, classes, examples };
+  return { task, dir: taskDir, classes, examples, ...(heldOutSeed !== undefined ? { heldOutSeed } : {}) };
 }

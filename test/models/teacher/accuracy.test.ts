@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { VALIDATION_FRACTION } from '../../../host/eval/split.js';
 import { sharedDataDir } from '../../../host/paths.js';
 import { evaluateTeacher } from '../../../models/teacher/evaluate.js';
 import { loadTeacherDataset } from '../../../models/teacher/inputs.js';
@@ -44,6 +45,33 @@ describe.each(['vww', 'kws'] as const)('teacher accuracy on ../shared/data: %s',
         expect(person!.recall!).toBeLessThan(non!.recall!);
         expect(Math.abs(person!.recall! - 0.78)).toBeLessThan(0.01);
       }
+    } finally {
+      teacher.dispose();
+    }
+  }, 900_000);
+});
+
+describe('teacher on the trainer\'s held-out split (--held-out)', () => {
+  const why = missing('vww');
+  it.skipIf(why !== null)(why ? `skipped: ${why}` : 'VWW seed 0: 165 images (20 % of 827); held-out + the rest = the whole set, example for example', () => {
+    const all = loadTeacherDataset(DATA, 'vww');
+    const held = loadTeacherDataset(DATA, 'vww', 0);
+    expect(held.examples.length).toBe(Math.round(827 * VALIDATION_FRACTION));
+    expect(held.heldOutSeed).toBe(0);
+    const heldPaths = new Set(held.examples.map((e) => e.path));
+    const rest = { ...all, examples: all.examples.filter((e) => !heldPaths.has(e.path)) };
+    expect(rest.examples.length + held.examples.length).toBe(all.examples.length);
+    // Another seed holds out other images.
+    const other = new Set(loadTeacherDataset(DATA, 'vww', 1).examples.map((e) => e.path));
+    expect([...heldPaths].filter((p) => other.has(p)).length).toBeLessThan(held.examples.length);
+    const teacher = loadTeacher(defaultTeacherPath('vww'), 'vww');
+    try {
+      const a = evaluateTeacher(teacher, all);
+      const h = evaluateTeacher(teacher, held);
+      const r = evaluateTeacher(teacher, rest);
+      expect(h.heldOutSeed).toBe(0);
+      expect(h.correct + r.correct).toBe(a.correct);
+      expect(h.total + r.total).toBe(a.total);
     } finally {
       teacher.dispose();
     }
