@@ -159,7 +159,7 @@ describe.skipIf(!existsSync(teacherFile))(`distillation (teacher not found at ${
   it('bad distillation settings are user errors before any work', async () => {
     await expect(train({ ...kd('kd-x'), kd: { weight: 1.5 } })).rejects.toThrow(/kd-weight/);
     await expect(train({ ...kd('kd-x'), kd: { temp: 0 } })).rejects.toThrow(/kd-temp/);
-    await expect(train({ ...kd('kd-x'), mix: 'mixup' })).rejects.toThrow(/for --task vww/);
+    await expect(train({ ...kd('kd-x'), mix: 'cutmix' })).rejects.toThrow(/KWS mixes clips with --mix mixup only/);
     await expect(train({ ...kd('kd-x'), speed: 0.5 })).rejects.toThrow(/--speed must be in/);
     await expect(train({ ...kd('kd-x'), task: 'vww', speed: 0.1 })).rejects.toThrow(/for --task kws/);
     await expect(train({ ...kd('kd-x'), crop: 'inception' })).rejects.toThrow(/for --task vww/);
