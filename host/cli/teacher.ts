@@ -8,6 +8,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { TeacherEvaluation } from '../../models/teacher/evaluate.js';
 import type { TeacherTask } from '../../models/teacher/spec.js';
 import type { Io } from './io.js';
+import { parseNonNegInt } from './options.js';
 import type { RegisterCommand } from './command.js';
 
 interface TeacherFlags {
@@ -18,11 +19,6 @@ interface TeacherFlags {
   heldOut?: number;
 }
 
-function parseSeed(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || !/^\d+$/.test(v)) throw new InvalidArgumentError(`held-out split seed must be a whole number ≥ 0 (got "${v}")`);
-  return n;
-}
 
 function parseTask(v: string): TeacherTask {
   if (v === 'kws' || v === 'vww') return v;
@@ -51,7 +47,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .requiredOption('--task <task>', 'kws|vww', parseTask)
     .option('--data <dir>', 'data root (with speech_commands/ and vww/) or the task folder (default ../shared/data or $AONCIM_DATA)')
     .option('--model <file>', 'the .tflite file (default ../shared/teachers/<file> or $AONCIM_TEACHERS)')
-    .option('--held-out <seed>', 'score only the examples the trainer holds out with this split seed (what `eval` scores for an image trained with it; images so far: 0)', parseSeed)
+    .option('--held-out <seed>', 'score only the examples the trainer holds out with this split seed (what `eval` scores for an image trained with it; images so far: 0)', parseNonNegInt)
     .option('--json', 'one JSON object: {task, model, data, heldOutSeed?, total, correct, accuracy, perClass, confusion}')
     .action(async (f: TeacherFlags) => {
       // Dynamic import: tfjs loads only when this command runs.

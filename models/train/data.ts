@@ -108,6 +108,9 @@ export function mixClipInto(s: Float32Array, pcm: Int16Array, shift: number, lam
   }
 }
 
+/** A time shift in samples, uniform in ±TIME_SHIFT_SAMPLES (one draw). */
+const drawShift = (rng: InitRng): number => Math.floor(rng.uniform() * (2 * TIME_SHIFT_SAMPLES + 1)) - TIME_SHIFT_SAMPLES;
+
 const loadMono16k = (path: string): Float32Array => loadWav16k(path).samples;
 
 /** KWS: clips as 16-bit PCM (memory), features by the runtime's mfcc(). */
@@ -170,14 +173,14 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
         // Speed perturbation first (its draw only when on: runs without it keep their exact views).
         const c = speed > 0 ? { pcm: changeSpeed(train[src]!.pcm, 1 + (2 * rng.uniform() - 1) * speed), label: train[src]!.label } : train[src]!;
         // Time shift: the clip moves by up to ±100 ms, zeros fill the gap.
-        const shift = Math.floor(rng.uniform() * (2 * TIME_SHIFT_SAMPLES + 1)) - TIME_SHIFT_SAMPLES;
+        const shift = drawShift(rng);
         const n = Math.min(CLIP_SAMPLES, c.pcm.length);
         for (let i = Math.max(0, shift); i < Math.min(CLIP_SAMPLES, n + shift); i++) s[i] = c.pcm[i - shift]! / 32768;
         // Mixup (its draws only when on): another keyword clip, time-shifted, blended in before the noise.
         if (mixing && rng.uniform() < KWS_MIX_PROBABILITY) {
           const partner = train[Math.floor(rng.uniform() * train.length)]!;
           const lambda = rng.uniform();
-          const pShift = Math.floor(rng.uniform() * (2 * TIME_SHIFT_SAMPLES + 1)) - TIME_SHIFT_SAMPLES;
+          const pShift = drawShift(rng);
           mixClipInto(s, partner.pcm, pShift, lambda);
           soft![k * classes + partner.label]! += 1 - lambda;
           share = lambda;

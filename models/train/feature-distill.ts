@@ -160,6 +160,13 @@ export function gridPool(map: tf.Tensor4D, g: number): tf.Tensor2D {
   });
 }
 
+/** The student's feature rows: its pooled features [B, C], or (grid g) the map before the pool on a g × g grid [B·g², C]. */
+export function studentFeatureRows(pooled: { value?: tf.Tensor2D; map?: tf.Tensor4D }, grid: number | null | undefined): tf.Tensor2D {
+  const rows = grid ? (pooled.map ? gridPool(pooled.map, grid) : undefined) : pooled.value;
+  if (!rows) throw new UserError('feature distillation: the network has no pooling layer to match the teacher\'s features at');
+  return rows;
+}
+
 let headCount = 0;
 
 /** The training-only map from student to (standardised) teacher features, with its own Adam. */

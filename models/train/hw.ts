@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam.js';
 import { distillationLoss } from './distill.js';
-import { gridPool, type FeatureHead } from './feature-distill.js';
+import { studentFeatureRows, type FeatureHead } from './feature-distill.js';
 import type { KdConfig } from './options.js';
 import { forward, rangeVariables, stdOf, weightVariables, type AnalogModel, type ForwardOptions, type LayerTap, type PooledOut } from './model.js';
 import { maxCode } from './ste.js';
@@ -167,9 +167,7 @@ export function trainStep(
         l = distillationLoss(logits, dist, targets.teacher ?? null, targets.kd ?? null);
       }
       if (!feat) return l;
-      if (!pooled.value) throw new Error(`feature distillation: network ${model.graph.name} has no pooling layer`);
-      const student = feat.grid ? gridPool(pooled.map!, feat.grid) : pooled.value;
-      return tf.add(l, tf.mul(feat.head.loss(student, feat.teacher), feat.weight)) as tf.Scalar;
+      return tf.add(l, tf.mul(feat.head.loss(studentFeatureRows(pooled, feat.grid), feat.teacher), feat.weight)) as tf.Scalar;
     }, [...wVars, ...rVars, ...(feat ? feat.head.variables() : [])]);
     clipGainGradient(model, grads);
     const lr = cosineLr(stageOf(cfg.mode) === 1 ? cfg.lr : cfg.lr / 10, step, total);

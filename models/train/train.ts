@@ -22,7 +22,7 @@ import { exportImage, initFromImage } from './export.js';
 import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, updateClipBounds, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, forward, rangeVariables, weightVariables, type AnalogModel, type PooledOut } from './model.js';
-import { concatRows, FeatureHead, featureStats, gridPool, ridgeFit, standardiseRows } from './feature-distill.js';
+import { concatRows, FeatureHead, featureStats, gridPool, ridgeFit, standardiseRows, studentFeatureRows } from './feature-distill.js';
 import { WeightAverage } from './weight-average.js';
 import type { Teacher } from '../teacher/teacher.js';
 import { withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
@@ -311,9 +311,7 @@ function createFeatureHead(model: AnalogModel, ex: Examples, teacher: Teacher, o
       const { x, y } = batchTensors(ex, s, k, [h, w, c]);
       const pooled: PooledOut = {};
       forward(model, x, { training: false, eta: 0, bits, quantNoiseP: 1, seed: 0 }, undefined, pooled);
-      if (!pooled.value) throw new UserError(`--feature-kd: network ${model.graph.name} has no pooling layer to match the teacher's features at`);
-      const rows = grid ? gridPool(pooled.map!, grid) : pooled.value;
-      sRows.push(Float32Array.from(rows.dataSync() as Float32Array));
+      sRows.push(Float32Array.from(studentFeatureRows(pooled, grid).dataSync() as Float32Array));
       y.dispose();
     });
   }
