@@ -44,6 +44,8 @@ export interface HwConfig {
   driftGainMin?: number | null;
   /** Stage 2: BN normalises with the stage-1 moving statistics, frozen (model.ts ForwardOptions.bnFrozen). */
   bnFrozen?: boolean;
+  /** Stochastic depth: the top rate of residual branches dropped (model.ts ForwardOptions.dropPath); null = none. */
+  dropPath?: number | null;
 }
 
 /** What a step learns from besides the integer labels: a mixed view's label blend and the teacher's logits. */
@@ -98,6 +100,7 @@ export function trainForwardOptions(cfg: HwConfig, seed: number): ForwardOptions
     seed,
     ...(cfg.mode === 'full' && cfg.driftGainMin ? { driftGain: cfg.driftGainMin } : {}),
     ...(stage2 && cfg.bnFrozen ? { bnFrozen: true } : {}),
+    ...(cfg.dropPath ? { dropPath: cfg.dropPath } : {}),
   };
 }
 

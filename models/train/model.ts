@@ -11,6 +11,7 @@ import { layerShapes, type LayerShape } from '../graphs/shapes.js';
 import type { LayerSpec, NetworkGraph } from '../graphs/types.js';
 import { fusedQuantizeAvailable, quantizeFused, type QuantNoise } from './fused-quantize.js';
 import { clipNoiseSTE, quantize } from './ste.js';
+import { dropBranch, dropPathRate } from './drop-path.js';
 
 /** Keras' BatchNormalization defaults. */
 export const BN_EPSILON = 1e-3;
@@ -63,6 +64,8 @@ export interface ForwardOptions {
    * log-uniform in [driftGain, 1], and its ADC sees g·y, its output divided by g.
    */
   driftGain?: number;
+  /** Training pass: stochastic depth, the top rate of residual branches dropped per example (drop-path.ts). */
+  dropPath?: number;
   /**
    * Training pass: normalise with the moving BN statistics (not updated) instead of the batch's. Weight
    * noise shifts each output channel by ΔW·E[x] for the whole batch; batch statistics subtract that shift
@@ -304,6 +307,7 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
     if (s.relu) y = tf.relu(y);
     if (s.residual !== undefined) {
       const skip = tensors.get(s.residual)!;
+      if (opts.training && opts.dropPath) y = dropBranch(y, dropPathRate(opts.dropPath, i, model.layers.length), subSeed(opts.seed, i, 5));
       const c = Math.max(y.shape[3], skip.shape[3]);
       y = tf.add(padChannels(y, c), padChannels(skip, c));
     }

@@ -75,6 +75,8 @@ export interface TrainOptions {
   crop?: CropMode;
   /** Stage 2: BN with the init image's statistics, frozen, in training passes (hw.ts HwConfig.bnFrozen). */
   bnFrozen?: boolean;
+  /** VWW: stochastic depth, the top rate of residual branches dropped per example (drop-path.ts; default none). */
+  dropPath?: number;
   /** Export an exponential moving average of the trained variables, this decay per step (weight-average.ts). */
   ema?: number;
   /** With `teacher`: weight of feature distillation on the pooled features (feature-distill.ts; default none). */
@@ -170,7 +172,8 @@ export interface RunConfig {
   /** Feature distillation on a g × g grid of the last maps (absent: their global pools). */
   featureGrid?: number;
   /** η of the input layers (absent: eta). */
-  etaInput?: number | null;
+  etaInput?: number | null;  /** Stochastic depth's top rate (absent: none). */
+  dropPath?: number;
 }
 
 export interface TrainResult {
@@ -383,6 +386,8 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.speed && o.task !== 'kws') throw new UserError('--speed perturbs audio clips: it is for --task kws');
   if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
+  if (o.dropPath !== undefined && !(o.dropPath >= 0 && o.dropPath < 1)) throw new UserError(`--drop-path must be in [0, 1) (got ${o.dropPath})`);
+  if (o.dropPath && o.task !== 'vww') throw new UserError('--drop-path drops residual branches: AnalogNet-KWS has none (it is for --task vww)');
   if (o.ema !== undefined && !(o.ema > 0 && o.ema < 1)) throw new UserError(`--ema must be in (0, 1) (got ${o.ema})`);
   if (o.featureKd !== undefined && !(o.featureKd > 0 && Number.isFinite(o.featureKd))) throw new UserError(`--feature-kd must be a positive weight (got ${o.featureKd})`);
   if (o.featureGrid !== undefined && !(Number.isInteger(o.featureGrid) && o.featureGrid >= 1)) throw new UserError(`--feature-grid must be a whole number of cells ≥ 1 (got ${o.featureGrid})`);
@@ -419,6 +424,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(o.speed ? { speed: o.speed } : {}),
     ...(o.crop === 'inception' ? { crop: o.crop } : {}),
     ...(o.ema ? { ema: o.ema } : {}),
+    ...(o.dropPath ? { dropPath: o.dropPath } : {}),
     ...(o.featureKd ? { featureKd: o.featureKd } : {}),
     ...(o.featureKd && o.featureGrid ? { featureGrid: o.featureGrid } : {}),
     ...(o.etaInput !== undefined && stage2 ? { etaInput: o.etaInput } : {}),
@@ -431,7 +437,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (stepsPerEpoch < 1) throw new UserError(`--batch ${o.batch} is larger than the ${data.trainCount} training examples`);
   const totalSteps = o.steps ?? o.epochs * stepsPerEpoch;
   const epochs = Math.ceil(totalSteps / stepsPerEpoch);
-  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, bnFrozen: config.bnStats === 'frozen', etaInput: config.etaInput ?? null };
+  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, bnFrozen: config.bnStats === 'frozen', etaInput: config.etaInput ?? null, dropPath: config.dropPath ?? null };
   const teacher = o.teacher ? (await import('../teacher/teacher.js')).loadTeacher(o.teacher, o.task) : null;
   const kd: KdConfig | null = teacher ? { weight: config.kdWeight!, temp: config.kdTemp! } : null;
   const teacherOwnInput = teacher !== null && !(teacher.input.h === h && teacher.input.w === w && teacher.input.c === c);
