@@ -172,7 +172,8 @@ export interface RunConfig {
   /** Feature distillation on a g × g grid of the last maps (absent: their global pools). */
   featureGrid?: number;
   /** η of the input layers (absent: eta). */
-  etaInput?: number | null;  /** Stochastic depth's top rate (absent: none). */
+  etaInput?: number | null;
+  /** Stochastic depth's top rate (absent: none). */
   dropPath?: number;
 }
 
