@@ -19,7 +19,8 @@ import { loadTaskData, type Examples } from '../models/train/data.js';
 import { initFromImage } from '../models/train/export.js';
 import { createOptimizers, fitRangesForBits, trainStep, type HwConfig, type TrainMode } from '../models/train/hw.js';
 import { useWasmTrainingBackend } from '../models/train/kernels.js';
-import { allVariables, arrayOp, BN_EPSILON, createModel, forward, keepMask, rDacOf, type AnalogModel, type LayerTap } from '../models/train/model.js';
+import { keepMask } from '../models/train/keep-mask.js';
+import { allVariables, arrayOp, BN_EPSILON, createModel, forward, rDacOf, type AnalogModel, type LayerTap } from '../models/train/model.js';
 import { quantizeFused, useFusedQuantize } from '../models/train/fused-quantize.js';
 import { clipNoiseSTE, quantize } from '../models/train/ste.js';
 

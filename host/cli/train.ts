@@ -100,11 +100,16 @@ function parseMode(v: string): TrainMode {
   throw new InvalidArgumentError(`mode must be baseline, noise or full (got "${v}")`);
 }
 
-function parseEta(v: string): number {
-  const n = parseFiniteNumber(v);
-  if (n < 0 || n >= 1) throw new InvalidArgumentError(`eta must be in [0, 1) (got "${v}")`);
-  return n;
+/** A number in [0, 1) (η, the drop-path rate). */
+function parseFraction(name: string): (v: string) => number {
+  return (v: string) => {
+    const n = parseFiniteNumber(v);
+    if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`${name} must be in [0, 1) (got "${v}")`);
+    return n;
+  };
 }
+
+const parseEta = parseFraction('eta');
 
 function parseRangeInit(v: string): RangeInit {
   if ((RANGE_INITS as readonly string[]).includes(v)) return v as RangeInit;
@@ -122,12 +127,6 @@ function parseUnitInterval(name: string, openZero: boolean): (v: string) => numb
     if (n > 1 || n < 0 || (openZero && n === 0)) throw new InvalidArgumentError(`${name} must be in ${openZero ? '(0' : '[0'}, 1] (got "${v}")`);
     return n;
   };
-}
-
-function parseDropPath(v: string): number {
-  const n = parseFiniteNumber(v);
-  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`drop-path must be in [0, 1) (got "${v}")`);
-  return n;
 }
 
 function parsePositiveNumber(v: string): number {
@@ -178,7 +177,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
     .option('--feature-kd <w>', 'with --teacher: also match the teacher\'s pooled penultimate features through a training-only linear map, this weight in the loss (e.g. 1; default off)', parsePositiveNumber)
     .option('--feature-grid <g>', 'with --feature-kd: match the teacher\'s last feature map cell by cell on a g × g grid (both maps average-pooled to it; VWW: 3) instead of its global pool', parsePositiveInt)
-    .option('--drop-path <p>', 'vww: stochastic depth, each example skips a residual block\'s branch with probability rising linearly to p at the last block, kept branches scaled by 1 / (1 − rate) (training only; e.g. 0.1; default off)', parseDropPath)
+    .option('--drop-path <p>', 'vww: stochastic depth, each example skips a residual block\'s branch with probability rising linearly to p at the last block, kept branches scaled by 1 / (1 − rate) (training only; e.g. 0.1; default off)', parseFraction('drop-path'))
     .option('--ema <decay>', 'export an exponential moving average of the weights, this decay per step (e.g. 0.998: about the last 500 steps; default off)', parseEma)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')

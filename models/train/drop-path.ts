@@ -6,7 +6,7 @@
  * the teacher on its few training images better than on held-out ones (docs/training.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import { keepMask } from './model.js';
+import { keepMask } from './keep-mask.js';
 
 /** The drop rate of layer `index` of `count` at the run's top rate p. */
 export function dropPathRate(p: number, index: number, count: number): number {

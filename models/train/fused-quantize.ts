@@ -1,7 +1,7 @@
 /**
  * Eq. 4's quantizer with quantization noise as one fused op on the tfjs `wasm` backend: the forward
  * pass and the gradient are each a single pass of a small WebAssembly module (fused-quantize.wat) over
- * the backend's own memory. The composed form (model.ts `keepMask` + ste.ts `quantize`) builds and
+ * the backend's own memory. The composed form (keep-mask.ts `keepMask` + ste.ts `quantize`) builds and
  * uploads a mask per tensor and runs ~25 full-tensor tfjs ops and copies per call, forward and backward,
  * which made a VWW `full` step ~2.2× a `noise` step (fused: ~1.3×; bench/train-step.ts). Results are
  * bit-identical to the composed form: the module repeats its float32 operations in their order (also
@@ -62,7 +62,7 @@ function moduleFor(be: WasmBackendLike): FusedExports {
   return ex;
 }
 
-/** keepMask's initial state for a seed (model.ts). */
+/** keepMask's initial state for a seed (keep-mask.ts). */
 export function maskState(seed: number): number {
   return (seed ^ 0x2545f491) >>> 0 || 0x9e3779b9;
 }

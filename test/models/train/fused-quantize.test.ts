@@ -1,6 +1,6 @@
 /**
  * The fused converter op (models/train/fused-quantize.ts) against the composed form it replaces
- * (model.ts keepMask + ste.ts quantize, still the trainer's path without the fused op): the same
+ * (keep-mask.ts keepMask + ste.ts quantize, still the trainer's path without the fused op): the same
  * values and gradients, bit for bit (Object.is: also the sign of zeros), with and without quantization
  * noise, on values at the quantizer's edges, over shapes × bit widths × ranges (also negative and zero);
  * a whole training pass's gradients on a real graph; and whole tiny trainings (KWS, VWW; checkpoints and
@@ -20,11 +20,12 @@ import { fusedQuantizeAvailable, quantizeFused, useFusedQuantize, type QuantNois
 import { rangeVariables, weightVariables } from '../../../models/train/model.js';
 import { trainForwardOptions, type HwConfig } from '../../../models/train/hw.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
-import { createModel, disposeModel, forward, keepMask } from '../../../models/train/model.js';
+import { keepMask } from '../../../models/train/keep-mask.js';
+import { createModel, disposeModel, forward } from '../../../models/train/model.js';
 import { quantize } from '../../../models/train/ste.js';
 import { train, type TrainOptions } from '../../../models/train/train.js';
 
-// The reference: the composed form (ste.ts quantize + model.ts keepMask) the trainer runs without the fused op.
+// The reference: the composed form (ste.ts quantize + keep-mask.ts keepMask) the trainer runs without the fused op.
 const reference = (x: tf.Tensor, r: tf.Scalar, bits: number, noise: QuantNoise | null) =>
   quantize(x, r, bits, noise ? keepMask(x.shape, noise.p, noise.seed) : null);
 
