@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { pairedDifference } from '../../bench/paired-float.js';
+import { InitRng } from '../../models/image/prng.js';
+
+describe('pairedDifference (bench/paired-float.ts)', () => {
+  it('is exactly zero for identical predictions, and counts nothing won or lost', () => {
+    const a = Uint8Array.from([1, 0, 1, 1, 0]);
+    expect(pairedDifference(a, a)).toEqual({ mean: 0, low: 0, high: 0, onlyB: 0, onlyA: 0 });
+  });
+
+  it('matches a hand-computed case: b wins 3 examples and loses 1 of 10', () => {
+    const a = Uint8Array.from([0, 0, 0, 1, 1, 1, 1, 0, 1, 0]);
+    const b = Uint8Array.from([1, 1, 1, 0, 1, 1, 1, 0, 1, 0]);
+    const d = pairedDifference(a, b);
+    expect(d.mean).toBeCloseTo(0.2, 12);
+    expect([d.onlyB, d.onlyA]).toEqual([3, 1]);
+    // d is +1 three times, −1 once, 0 six times: sd 0.6, standard error 0.6/√10 = 0.19, so the normal
+    // interval is 0.2 ± 0.37; bootstrap means are multiples of 0.1, so the ends fall on the grid near it.
+    expect(d.low).toBeGreaterThanOrEqual(-0.3 - 1e-12);
+    expect(d.low).toBeLessThanOrEqual(-0.1 + 1e-12);
+    expect(d.high).toBeGreaterThanOrEqual(0.5 - 1e-12);
+    expect(d.high).toBeLessThanOrEqual(0.7 + 1e-12);
+    expect(d.low).toBeLessThan(d.mean);
+    expect(d.high).toBeGreaterThan(d.mean);
+  });
+
+  it('covers the true difference about 95 % of the time (200 simulated pairs, within 4 sd)', () => {
+    // b is right with p 0.8; a agrees with b 90 % of the time, so E[a] = 0.9·0.8 + 0.1·0.2 = 0.74 and the
+    // true difference is 0.06.
+    const rng = new InitRng(5, 1);
+    let covered = 0;
+    const trials = 200;
+    const truth = 0.06;
+    for (let t = 0; t < trials; t++) {
+      const n = 165;
+      const a = new Uint8Array(n);
+      const b = new Uint8Array(n);
+      for (let k = 0; k < n; k++) {
+        b[k] = rng.uniform() < 0.8 ? 1 : 0;
+        a[k] = rng.uniform() < 0.9 ? b[k]! : 1 - b[k]!;
+      }
+      const d = pairedDifference(a, b, 1000, t);
+      if (d.low <= truth && truth <= d.high) covered++;
+    }
+    const sd = Math.sqrt(trials * 0.95 * 0.05);
+    expect(Math.abs(covered - 0.95 * trials)).toBeLessThan(4 * sd);
+  });
+
+  it('refuses vectors of different or zero length', () => {
+    expect(() => pairedDifference(new Uint8Array(3), new Uint8Array(4))).toThrow(/equal/);
+    expect(() => pairedDifference(new Uint8Array(0), new Uint8Array(0))).toThrow(/equal/);
+  });
+});
