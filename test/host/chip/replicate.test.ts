@@ -33,10 +33,10 @@ describe('replication off is the chip as it was', () => {
   // models/vww/full-8.aonw on demo/person.png: logits as float32 hex, and the first 16 hex digits of
   // sha256(JSON of the counters). First recorded with the chip of commit 46e7cf8 (before the option);
   // recorded again in session 10, when VWW's input became centred and its images were retrained (the
-  // old anchors still held for the old image and input until then), and in sessions 11 and 12 for its retrained full-8.
+  // old anchors still held for the old image and input until then), and in sessions 11, 12 and 13 for its retrained full-8.
   const STORED = [
-    { seed: 3, t: 86_400, logits: '67b413c1cf5acdc0', counters: '1e4e981bd5720172' },
-    { seed: 0, t: 25, logits: '400bddc0242c6cc0', counters: '28b27bc4b82cc22b' },
+    { seed: 3, t: 86_400, logits: '7b1e1ac14d8d01c1', counters: '8fdf52a567c260c8' },
+    { seed: 0, t: 25, logits: 'ee1706c1146aaac0', counters: '9744a984fc23f662' },
   ];
   for (const s of STORED) {
     it(`no option and stem=1 reproduce the stored logits and counters (seed ${s.seed}, ${s.t} s)`, async () => {
