@@ -1,9 +1,8 @@
 /**
  * floatForward (float-forward.ts) with the matrix products of conv and dense layers in a WebAssembly
- * SIMD kernel (float-kernel.mjs): the same float32 values bit for bit — the same summation order, the
- * float64 product and sum and the rounding to float32 after every step — at several times the speed of
- * the plain-JS loop (the float baseline of every eval / ablation sweep runs it over every example).
- * Depthwise layers (MicroNet only) keep the JS loop; the digital post-ops are float-forward.ts's
+ * SIMD kernel (float-kernel.mjs): the same float32 values bit for bit — the same summation order in
+ * float64, rounded to float32 once — at many times the speed of the plain-JS loop (the float baseline
+ * of every eval / ablation sweep runs it over every example). Depthwise layers (MicroNet only) keep the JS loop; the digital post-ops are float-forward.ts's
  * postOps. test/models/image/float-forward-fast.test.ts compares it with floatForward bit for bit.
  *
  * One FloatForwarder per (graph, image): the weights are converted and laid out once; forward() reuses
@@ -20,7 +19,7 @@ interface KernelExports {
   memory: WebAssembly.Memory;
   conv(
     x: number, inH: number, inW: number, cin: number, w: number, coutPad: number, kh: number, kw: number,
-    stride: number, padTop: number, padLeft: number, outH: number, outW: number, acc: number,
+    stride: number, padTop: number, padLeft: number, outH: number, outW: number, acc: number, list: number,
   ): void;
 }
 
@@ -39,7 +38,7 @@ const PAGE = 65536;
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
 interface KernelLayer {
-  /** Byte offset of the float64 weights (rows × coutPad). */
+  /** Byte offset of the float32 weights (rows × coutPad). */
   w: number;
   coutPad: number;
   /** Input as the kernel sees it (dense: 1 × 1 × cin). */
@@ -63,6 +62,7 @@ export class FloatForwarder {
   private readonly kernel: KernelExports;
   private readonly xOffset: number;
   private readonly accOffset: number;
+  private readonly listOffset: number;
   private readonly f32: Float32Array;
 
   constructor(graph: NetworkGraph, image: WeightImage) {
@@ -72,6 +72,7 @@ export class FloatForwarder {
     let offset = 0;
     let maxIn = 0;
     let maxAcc = 0;
+    let maxRows = 0;
     const plans = graph.layers.map((spec, i): KernelLayer | undefined => {
       const s = this.shapes[i]!;
       if (spec.kind === 'depthwise') return undefined;
@@ -86,29 +87,29 @@ export class FloatForwarder {
         padTop: dense ? 0 : s.padTop, padLeft: dense ? 0 : s.padLeft,
         outH: dense ? 1 : s.outH, outW: dense ? 1 : s.outW,
       };
-      offset += align(rows * coutPad * 8, 16);
+      offset += align(rows * coutPad * 4, 16);
       maxIn = Math.max(maxIn, plan.inH * plan.inW * cin);
       maxAcc = Math.max(maxAcc, plan.outH * plan.outW * coutPad);
+      maxRows = Math.max(maxRows, rows);
       return plan;
     });
     this.xOffset = offset;
     this.accOffset = align(this.xOffset + maxIn * 4 + 16, 16);
-    const bytes = this.accOffset + maxAcc * 4 + 16;
+    this.listOffset = align(this.accOffset + maxAcc * 4, 16);
+    const bytes = this.listOffset + (maxRows + 1) * 16; // the kernel's list of nonzero inputs, one spare entry
     const instance = new WebAssembly.Instance(kernelModule(), {});
     this.kernel = instance.exports as unknown as KernelExports;
     const mem = this.kernel.memory;
     const have = mem.buffer.byteLength;
     if (bytes > have) mem.grow(Math.ceil((bytes - have) / PAGE));
     this.f32 = new Float32Array(mem.buffer);
-    const f64 = new Float64Array(mem.buffer);
     plans.forEach((plan, i) => {
       if (!plan) return;
       const { cout } = this.shapes[i]!;
       const w = image.layers[i]!.weights;
       const rows = w.length / cout;
       for (let r = 0; r < rows; r++) {
-        const base = plan.w / 8 + r * plan.coutPad;
-        for (let o = 0; o < cout; o++) f64[base + o] = w[r * cout + o]!;
+        this.f32.set(w.subarray(r * cout, (r + 1) * cout), plan.w / 4 + r * plan.coutPad);
       }
     });
     this.layers = plans;
@@ -132,7 +133,7 @@ export class FloatForwarder {
         const need = plan.inH * plan.inW * plan.cin;
         if (x.length !== need) throw new RangeError(`FloatForwarder: layer ${spec.name} input has ${x.length} values, expected ${need}`);
         f32.set(x, this.xOffset / 4);
-        this.kernel.conv(this.xOffset, plan.inH, plan.inW, plan.cin, plan.w, plan.coutPad, plan.kh, plan.kw, plan.stride, plan.padTop, plan.padLeft, plan.outH, plan.outW, this.accOffset);
+        this.kernel.conv(this.xOffset, plan.inH, plan.inW, plan.cin, plan.w, plan.coutPad, plan.kh, plan.kw, plan.stride, plan.padTop, plan.padLeft, plan.outH, plan.outW, this.accOffset, this.listOffset);
         const positions = plan.outH * plan.outW;
         const { cout } = shape;
         acc = new Float32Array(positions * cout);
