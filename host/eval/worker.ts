@@ -7,9 +7,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { getGraph } from '../../models/graphs/index.js';
 import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { readWeightImage } from '../../models/image/format.js';
+import type { LayerProgram } from '../chip/program.js';
+import { adoptChipModule } from '../chip/wasm.js';
 import { evaluateRun, floatCorrectWith, type RunCell, type SweepConfig } from './run.js';
 
 export type WorkerJob = { kind: 'run'; job: number; run: number; cells?: RunCell[] } | { kind: 'float'; job: number; from: number; to: number };
+/** Sent before the first job: the chip program of each sweep that has runs (by sweep index), compiled once by the parent. */
+export type WorkerPrograms = { kind: 'programs'; programs: Array<LayerProgram | undefined> };
 export type WorkerMessage =
   | { kind: 'step' }
   | { kind: 'run'; job: number; run: number; correct: number[][] }
@@ -21,11 +25,14 @@ export interface WorkerInit {
   cfgs: SweepConfig[];
   x: Float32Array;
   y: Int32Array;
+  /** The chip's compiled WebAssembly, shared with the parent thread. */
+  chipModule?: WebAssembly.Module;
 }
 
 if (parentPort) {
   const port = parentPort;
-  const { cfgs, x, y } = workerData as WorkerInit;
+  const { cfgs, x, y, chipModule } = workerData as WorkerInit;
+  if (chipModule) adoptChipModule(chipModule);
   // One float network per image, built on its first slice (weights laid out once per worker).
   const nets = new Map<number, FloatForwarder>();
   const netOf = (j: number): FloatForwarder => {
@@ -37,11 +44,17 @@ if (parentPort) {
     }
     return net;
   };
-  port.on('message', (job: WorkerJob) => {
+  let programs: Array<LayerProgram | undefined> = [];
+  port.on('message', (job: WorkerJob | WorkerPrograms) => {
+    if (job.kind === 'programs') {
+      programs = job.programs;
+      return;
+    }
     void (async () => {
       try {
         if (job.kind === 'run') {
-          const r = await evaluateRun(cfgs[job.job]!, job.run, x, y, () => port.postMessage({ kind: 'step' } satisfies WorkerMessage), job.cells);
+          const step = () => port.postMessage({ kind: 'step' } satisfies WorkerMessage);
+          const r = await evaluateRun(cfgs[job.job]!, job.run, x, y, step, job.cells, programs[job.job]);
           port.postMessage({ kind: 'run', job: job.job, run: r.run, correct: r.correct } satisfies WorkerMessage);
         } else {
           const correct = floatCorrectWith(netOf(job.job), x, y, job.from, job.to);
