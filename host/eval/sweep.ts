@@ -61,8 +61,11 @@ export interface PartialSweepOptions extends SweepOptions {
 const workerUrl = new URL('./worker.js', import.meta.url);
 const canUseWorkers = import.meta.url.endsWith('.js');
 
-/** Examples per float-baseline job: small, so the slices fill the last run's tail on the other workers. */
-export const FLOAT_SLICE = 48;
+/**
+ * Examples per float-baseline job: small, so the slices fill the last run's tail on the other workers
+ * (16 KWS clips ≈ 50 ms of the float kernel: what one worker can still be busy with after the other is done).
+ */
+export const FLOAT_SLICE = 16;
 
 /** The whole sweep: every cell and the float baseline. */
 export async function runSweep(cfg: SweepConfig, data: InputSet, opts: SweepOptions): Promise<SweepResult> {
