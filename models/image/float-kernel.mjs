@@ -86,6 +86,70 @@ const gather = `
           (br $kyLoop)))
         (local.set $listEnd (local.get $lp))`;
 
+
+/**
+ * float-forward.ts's postOps, operation for operation: y[pos][o] = float32(scale·acc + offset) in
+ * float64 (ReLU: v < 0 → 0), channels cout … c − 1 zero; then y[pos][k] = float32(y + skip[pos][k])
+ * for k < skipC; with pool, pooled[k] = float32(pooled + y[pos][k]) over the positions in order, then
+ * float32(pooled / positions). scale and offset are float32 [cout]; acc has stride coutPad.
+ */
+const postFunc = `
+  (func (export "post")
+    (param $acc i32) (param $coutPad i32) (param $positions i32) (param $cout i32) (param $c i32)
+    (param $scale i32) (param $offset i32) (param $relu i32) (param $skip i32) (param $skipC i32)
+    (param $y i32) (param $pooled i32)
+    (local $pos i32) (local $o i32) (local $ap i32) (local $yp i32) (local $sp i32) (local $v f64)
+    (local.set $pos (i32.const 0))
+    (block $pEnd (loop $pLoop
+      (br_if $pEnd (i32.ge_s (local.get $pos) (local.get $positions)))
+      (local.set $ap (i32.add (local.get $acc) (i32.shl (i32.mul (local.get $pos) (local.get $coutPad)) (i32.const 2))))
+      (local.set $yp (i32.add (local.get $y) (i32.shl (i32.mul (local.get $pos) (local.get $c)) (i32.const 2))))
+      (local.set $o (i32.const 0))
+      (block $oEnd (loop $oLoop
+        (br_if $oEnd (i32.ge_s (local.get $o) (local.get $cout)))
+        (local.set $v (f64.add
+          (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $scale) (i32.shl (local.get $o) (i32.const 2)))))
+                   (f64.promote_f32 (f32.load (i32.add (local.get $ap) (i32.shl (local.get $o) (i32.const 2))))))
+          (f64.promote_f32 (f32.load (i32.add (local.get $offset) (i32.shl (local.get $o) (i32.const 2)))))))
+        (if (i32.and (local.get $relu) (f64.lt (local.get $v) (f64.const 0))) (then (local.set $v (f64.const 0))))
+        (f32.store (i32.add (local.get $yp) (i32.shl (local.get $o) (i32.const 2))) (f32.demote_f64 (local.get $v)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $oLoop)))
+      (block $zEnd (loop $zLoop
+        (br_if $zEnd (i32.ge_s (local.get $o) (local.get $c)))
+        (f32.store (i32.add (local.get $yp) (i32.shl (local.get $o) (i32.const 2))) (f32.const 0))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $zLoop)))
+      (local.set $sp (i32.add (local.get $skip) (i32.shl (i32.mul (local.get $pos) (local.get $skipC)) (i32.const 2))))
+      (local.set $o (i32.const 0))
+      (block $sEnd (loop $sLoop
+        (br_if $sEnd (i32.ge_s (local.get $o) (local.get $skipC)))
+        (f32.store (i32.add (local.get $yp) (i32.shl (local.get $o) (i32.const 2)))
+          (f32.demote_f64 (f64.add
+            (f64.promote_f32 (f32.load (i32.add (local.get $yp) (i32.shl (local.get $o) (i32.const 2)))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $o) (i32.const 2))))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $sLoop)))
+      (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+      (br $pLoop)))
+    (if (local.get $pooled) (then
+      (local.set $o (i32.const 0))
+      (block $qEnd (loop $qLoop
+        (br_if $qEnd (i32.ge_s (local.get $o) (local.get $c)))
+        (local.set $v (f64.const 0))
+        (local.set $pos (i32.const 0))
+        (block $rEnd (loop $rLoop
+          (br_if $rEnd (i32.ge_s (local.get $pos) (local.get $positions)))
+          (local.set $v (f64.promote_f32 (f32.demote_f64 (f64.add (local.get $v)
+            (f64.promote_f32 (f32.load (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $pos) (local.get $c)) (local.get $o)) (i32.const 2)))))))))
+          (local.set $pos (i32.add (local.get $pos) (i32.const 1)))
+          (br $rLoop)))
+        (f32.store (i32.add (local.get $pooled) (i32.shl (local.get $o) (i32.const 2)))
+          (f32.demote_f64 (f64.div (local.get $v) (f64.convert_i32_s (local.get $positions)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $qLoop)))))
+  )`;
+
 export function floatKernelWat() {
   return `(module
   (memory (export "memory") 1)
@@ -112,7 +176,7 @@ export function floatKernelWat() {
         (br $oxLoop)))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br $oyLoop)))
-  )
+  )${postFunc}
 )
 `;
 }
