@@ -20,13 +20,13 @@ function target(): Target {
   return process.env['AONCIM_WASM'] === 'debug' ? 'debug' : 'release';
 }
 
-async function load(t: Target, given?: WebAssembly.Module) {
+async function load(t: Target) {
   const wasmPath = join(packageRoot, 'build', `${t}.wasm`);
   const jsPath = join(packageRoot, 'build', `${t}.js`);
   if (!existsSync(wasmPath) || !existsSync(jsPath)) {
     throw new UserError(`the chip is not built (${wasmPath} missing): run "npm run build"`);
   }
-  const module = given ?? (await WebAssembly.compile(readFileSync(wasmPath)));
+  const module = await WebAssembly.compile(readFileSync(wasmPath));
   const bindings = (await import(pathToFileURL(jsPath).href)) as {
     instantiate: (m: WebAssembly.Module, i?: object) => Promise<ChipExports>;
   };
@@ -49,14 +49,4 @@ export async function instantiateChip(): Promise<ChipExports> {
 export async function compiledChipModule(): Promise<WebAssembly.Module> {
   await instantiateChip();
   return (await compiled.get(target())!).module;
-}
-
-/**
- * Use a module another thread compiled (compiledChipModule, sent in workerData): a worker then neither
- * compiles the chip again nor starts in baseline code — threads share V8's compiled code, optimized
- * functions included. Call before the first chip of this thread.
- */
-export function adoptChipModule(module: WebAssembly.Module): void {
-  const t = target();
-  if (!compiled.has(t)) compiled.set(t, load(t, module));
 }

@@ -10,7 +10,6 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { Bits, LayerProgram } from '../chip/program.js';
-import { compiledChipModule } from '../chip/wasm.js';
 import { getGraph } from '../../models/graphs/index.js';
 import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { readWeightImage } from '../../models/image/format.js';
@@ -148,7 +147,7 @@ export async function runSweepJobs(sweeps: readonly SweepJob[], data: InputSet, 
       }
     }
   } else {
-    const init: WorkerInit = { cfgs: plans.map((p) => p.cfg), x: data.x, y: data.y, chipModule: await compiledChipModule() };
+    const init: WorkerInit = { cfgs: plans.map((p) => p.cfg), x: data.x, y: data.y };
     await new Promise<void>((resolve, reject) => {
       const workers: Worker[] = [];
       let failed = false;

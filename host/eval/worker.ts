@@ -8,7 +8,6 @@ import { getGraph } from '../../models/graphs/index.js';
 import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { readWeightImage } from '../../models/image/format.js';
 import type { LayerProgram } from '../chip/program.js';
-import { adoptChipModule } from '../chip/wasm.js';
 import { evaluateRun, floatCorrectWith, type RunCell, type SweepConfig } from './run.js';
 
 export type WorkerJob = { kind: 'run'; job: number; run: number; cells?: RunCell[] } | { kind: 'float'; job: number; from: number; to: number };
@@ -25,14 +24,11 @@ export interface WorkerInit {
   cfgs: SweepConfig[];
   x: Float32Array;
   y: Int32Array;
-  /** The chip's compiled WebAssembly, shared with the parent thread. */
-  chipModule?: WebAssembly.Module;
 }
 
 if (parentPort) {
   const port = parentPort;
-  const { cfgs, x, y, chipModule } = workerData as WorkerInit;
-  if (chipModule) adoptChipModule(chipModule);
+  const { cfgs, x, y } = workerData as WorkerInit;
   // One float network per image, built on its first slice (weights laid out once per worker).
   const nets = new Map<number, FloatForwarder>();
   const netOf = (j: number): FloatForwarder => {

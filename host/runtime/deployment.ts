@@ -66,12 +66,7 @@ export async function deploy(network: NetworkName, image: WeightImage, o: Deploy
   const tile = o.array ?? { rows: 1024, cols: 512 };
   const placement = placeNetwork(graph, tile, o.replicate);
   const program = compileProgram(graph, image, tile, o.replicate);
-  return { graph, placement, program, chip: await programmedChip(program, o) };
-}
-
-/** deploy's last step: a fresh chip programmed with a compiled program (a sweep compiles an image once for all its chips). */
-export async function programmedChip(program: LayerProgram, o: Omit<DeployOptions, 'array' | 'replicate'>): Promise<Chip> {
-  const chip = await Chip.create({ preset: o.preset, bits: o.bits, seed: o.seed, run: o.run ?? 0, gdc: o.gdc, geometry: program.geometry });
+  const chip = await Chip.create({ preset: o.preset, bits: o.bits, seed: o.seed, run: o.run ?? 0, gdc: o.gdc, geometry: placement.geometry });
   chip.load(program);
-  return chip;
+  return { graph, placement, program, chip };
 }
