@@ -82,11 +82,15 @@ export function programmedUs(m: DeviceModel, gTargetUs: f64, z: f64): f64 {
 
 // ---- drift coefficient (§3), drawn once from the target ----
 
+/** ln of the floor of the normalised target in driftNu: what Math.log gives for every target 0. */
+const LN_REL_FLOOR: f64 = Math.log(1e-7);
+
 /** ν = |μ_ν + σ_ν·z| (folded normal), both clipped log-linear in the normalised target. */
 // @ts-ignore: decorator
 @inline
 export function driftNu(m: DeviceModel, gTargetUs: f64, z: f64): f64 {
-  const lnRel = Math.log(max<f64>(abs<f64>(gTargetUs) / G_MAX_US, 1e-7));
+  // Every cell has a device of target 0 (the unused side of the pair): its log is the floor's.
+  const lnRel = gTargetUs == 0 ? LN_REL_FLOOR : Math.log(max<f64>(abs<f64>(gTargetUs) / G_MAX_US, 1e-7));
   const mu = min<f64>(max<f64>(-0.0155 * lnRel + 0.0244, 0.049), 0.1);
   const sigma = min<f64>(max<f64>(-0.0125 * lnRel - 0.0059, 0.008), 0.045);
   return abs<f64>(mu + sigma * m.nuSpread * z) * m.driftScale; // σ·1 is σ exactly: presets unchanged
@@ -98,6 +102,7 @@ export function driftNu(m: DeviceModel, gTargetUs: f64, z: f64): f64 {
 // @ts-ignore: decorator
 @inline
 export function readQ(gUs: f64): f64 {
+  if (gUs == 0) return min<f64>(0.0088 / 1e-3, 0.2); // pow(0, 0.65) = 0: the same value without the pow
   return min<f64>(0.0088 / max<f64>(Math.pow(abs<f64>(gUs) / G_MAX_US, 0.65), 1e-3), 0.2);
 }
 
@@ -118,7 +123,10 @@ export function readNoiseRoot(m: DeviceModel, tSeconds: f64): f64 {
 // @ts-ignore: decorator
 @inline
 export function readUs(gProgUs: f64, nu: f64, driftLog: f64, q: f64, root: f64, z: f64): f64 {
-  const gD = gProgUs * Math.exp(-nu * driftLog);
+  // Exact shortcuts, no exp: a device programmed to 0 reads +0 (0·anything + ±0, clipped at 0), and
+  // before drift starts exp(−ν·0) = 1.
+  if (gProgUs == 0) return 0;
+  const gD = driftLog == 0 ? gProgUs : gProgUs * Math.exp(-nu * driftLog);
   return max<f64>(gD + abs<f64>(gD) * q * root * z, 0);
 }
 

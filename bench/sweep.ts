@@ -10,7 +10,12 @@
  *   evalOverheadShare = 1 − (inferences / r) / wall of the in-thread sweep (programming, snapshots, the
  *                       float baseline, moving inputs: everything that is not inference);
  *   evalInfPerSec     = inferences / wall of the 2-worker sweep;
- *   workerRatio       = evalInfPerSec / (2 r)  (issue 14's target ≥ 0.85).
+ *   workerRatio       = evalInfPerSec / (2 r)  (issue 14's target ≥ 0.85);
+ *   workerCpuRatio    = the same in CPU time (Linux /proc, bench/thread-cpu.ts): inferences ÷ (2 × the
+ *                       slices' inferences per CPU-second of their thread × the CPU seconds of the busier
+ *                       worker). What workerRatio would read with each worker on its own idle core
+ *                       (start-up, programming, snapshots, float slices and load imbalance all count; time
+ *                       a worker spends waiting for a core does not); null without /proc.
  * Medians over rounds. Also the components, each timed alone (best of 3): a chip's programming (create
  * + program + GDC baseline + first snapshot), one drift snapshot, the float baseline per example (the
  * sweep's WASM kernel, and plain-JS floatForward, which gives the same bits, for comparison).
@@ -30,6 +35,7 @@ import { sharedDataDir } from '../host/paths.js';
 import { deploy, resolveImage } from '../host/runtime/deploy.js';
 import { getGraph } from '../models/graphs/index.js';
 import { floatForward } from '../models/image/float-forward.js';
+import { newThreadsCpu, ownCpuSeconds } from './thread-cpu.js';
 import { writeWeightImage } from '../models/image/format.js';
 import type { Bits } from '../host/chip/program.js';
 
@@ -52,6 +58,8 @@ export interface SweepBench {
   evalInfPerSec: number;
   /** evalInfPerSec ÷ (2 × the one-thread rate of the adjacent slices), median of per-round ratios. */
   workerRatio: number;
+  /** workerRatio in CPU time: inferences ÷ (2 × one-thread inferences per CPU-second × the busier worker's CPU seconds), median; null without /proc. */
+  workerCpuRatio: number | null;
   /** Share of the in-thread sweep's wall time that is not inference (median of per-round shares). */
   evalOverheadShare: number;
   /** floatMsPerExample: the sweep's float baseline (floatCorrect, WASM kernel); floatReferenceMsPerExample: floatForward in plain JS, the same bits. */
@@ -84,9 +92,11 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
   const logits = new Float32Array(chip.outputLength);
   const size = data.inputSize;
   let k = 0;
+  let cpuRate = 0; // the last slice's inferences per CPU-second of this thread (NaN without /proc)
   const slice = (): number => {
     let n = 0;
     const t0 = performance.now();
+    const c0 = ownCpuSeconds();
     let dt = 0;
     do {
       chip.inferInto(data.x.subarray(k * size, (k + 1) * size), logits);
@@ -94,27 +104,35 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
       n++;
       dt = performance.now() - t0;
     } while (dt < o.sliceMs);
+    const c1 = ownCpuSeconds();
+    cpuRate = c0 === null || c1 === null ? NaN : n / (c1 - c0);
     return (1000 * n) / dt;
   };
-  const sweep = async (threads: number): Promise<number> => {
+  const sweep = async (threads: number): Promise<{ wall: number; workerCpu: number[] }> => {
     const t0 = performance.now();
-    await runSweepCells(cfg, data, { runs: o.runs, threads });
-    return (performance.now() - t0) / 1000;
+    const workerCpu = await newThreadsCpu(async () => {
+      await runSweepCells(cfg, data, { runs: o.runs, threads });
+    });
+    return { wall: (performance.now() - t0) / 1000, workerCpu };
   };
 
   slice(); // warm-up
-  const rates: number[] = [], overhead: number[] = [], evalRates: number[] = [], ratios: number[] = [];
+  const rates: number[] = [], overhead: number[] = [], evalRates: number[] = [], ratios: number[] = [], cpuRatios: number[] = [];
   for (let r = 0; r < o.rounds; r++) {
     const a = slice();
-    const wallIn = await sweep(0);
+    const wallIn = (await sweep(0)).wall;
     const b = slice();
-    const wallW = await sweep(2);
+    const cpuB = cpuRate;
+    const w = await sweep(2);
     const c = slice();
     rates.push(a, b, c);
     overhead.push(1 - inferences / ((a + b) / 2) / wallIn);
-    const ev = inferences / wallW;
+    const ev = inferences / w.wall;
     evalRates.push(ev);
     ratios.push(ev / (2 * ((b + c) / 2)));
+    const busiest = Math.max(...w.workerCpu);
+    const cpuRatio = inferences / (2 * ((cpuB + cpuRate) / 2) * busiest);
+    if (w.workerCpu.length === 2 && Number.isFinite(cpuRatio)) cpuRatios.push(cpuRatio);
   }
 
   // Components, each alone: best of 3.
@@ -142,6 +160,7 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
     oneThreadInfPerSec: oneThread,
     evalInfPerSec: median(evalRates),
     workerRatio: median(ratios),
+    workerCpuRatio: cpuRatios.length > 0 ? median(cpuRatios) : null,
     evalOverheadShare: median(overhead),
     components: { programMs, snapshotMs, floatMsPerExample: floatMs, floatReferenceMsPerExample: floatRefMs, inferenceMs: 1000 / oneThread },
     cores: availableParallelism(),
@@ -156,7 +175,7 @@ export function formatSweepBench(s: SweepBench): string {
   return [
     `sweep: KWS ${s.sweep.image}, ${s.sweep.runs} chips × ${s.sweep.times} times × ${s.sweep.bits} bits × ${s.sweep.items} clips = ${s.sweep.inferences} inferences (${s.cores} cores, load ${s.loadAverage1m.toFixed(1)})`,
     `  one thread: ${s.oneThreadInfPerSec.toFixed(0)} inf/s; overhead share of the in-thread sweep ${(100 * s.evalOverheadShare).toFixed(1)} %`,
-    `  2 workers: ${s.evalInfPerSec.toFixed(0)} inf/s = ${s.workerRatio.toFixed(2)} × (2 × one thread) (target ≥ 0.85)`,
+    `  2 workers: ${s.evalInfPerSec.toFixed(0)} inf/s = ${s.workerRatio.toFixed(2)} × (2 × one thread) (target ≥ 0.85); in CPU time ${s.workerCpuRatio === null ? 'n/a' : s.workerCpuRatio.toFixed(2)}`,
     `  components: programming ${c.programMs.toFixed(0)} ms per chip, snapshot ${c.snapshotMs.toFixed(1)} ms per time, float baseline ${c.floatMsPerExample.toFixed(2)} ms per example (plain-JS floatForward ${c.floatReferenceMsPerExample.toFixed(2)}), inference ${c.inferenceMs.toFixed(2)} ms`,
     `  per chip: ${perChip.toFixed(0)} ms programming + snapshots against ${(perChipInfer / 1000).toFixed(1)} s of inference here; at Figure 7's 949 clips ${((100 * perChip) / (perChip + (perChipInfer * 949) / s.sweep.items)).toFixed(1)} %`,
   ].join('\n');

@@ -10,9 +10,10 @@ import type { NetworkName } from '../../models/graphs/types.js';
 import { readWeightImage } from '../../models/image/format.js';
 import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { getGraph } from '../../models/graphs/index.js';
-import type { GdcSetting } from '../chip/chip.js';
-import type { Bits, Preset } from '../chip/program.js';
-import { deploy } from '../runtime/deploy.js';
+import { Chip, type GdcSetting } from '../chip/chip.js';
+import type { Bits, LayerProgram, Preset } from '../chip/program.js';
+import { compileProgram } from '../compiler/compile.js';
+import { PAPER_ARRAY } from '../compiler/tiler.js';
 import type { Replication } from '../compiler/replicate.js';
 
 export interface SweepConfig {
@@ -50,7 +51,12 @@ function argmax(v: Float32Array): number {
   return best;
 }
 
-/** Run `run` of the sweep on the given cells (default: every time and bits of `cfg`). */
+/** The chip program of a sweep's image: the same for all its runs (a sweep compiles it once and sends it to its workers). */
+export function compileRunProgram(cfg: SweepConfig): LayerProgram {
+  return compileProgram(getGraph(cfg.network), readWeightImage(cfg.imageBytes, cfg.network), PAPER_ARRAY, cfg.replicate);
+}
+
+/** Run `run` of the sweep on the given cells (default: every time and bits of `cfg`); `program`: compileRunProgram(cfg), if already made. */
 export async function evaluateRun(
   cfg: SweepConfig,
   run: number,
@@ -58,10 +64,12 @@ export async function evaluateRun(
   y: Int32Array,
   onStep: () => void = () => {},
   cells?: readonly RunCell[],
+  program: LayerProgram = compileRunProgram(cfg),
 ): Promise<RunResult> {
   const wanted = (ti: number, bi: number) => !cells || cells.some((c) => c.time === ti && c.bits === bi);
-  const image = readWeightImage(cfg.imageBytes, cfg.network);
-  const { chip } = await deploy(cfg.network, image, { preset: cfg.preset, bits: cfg.bits[0]!, seed: cfg.seed, run, gdc: cfg.gdc, replicate: cfg.replicate });
+  // deploy()'s last step, on the program compiled once for the sweep
+  const chip = await Chip.create({ preset: cfg.preset, bits: cfg.bits[0]!, seed: cfg.seed, run, gdc: cfg.gdc, geometry: program.geometry });
+  chip.load(program);
   const n = y.length;
   const size = x.length / n;
   const logits = new Float32Array(chip.outputLength);

@@ -9,13 +9,13 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
-import type { Bits } from '../chip/program.js';
+import type { Bits, LayerProgram } from '../chip/program.js';
 import { getGraph } from '../../models/graphs/index.js';
 import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { readWeightImage } from '../../models/image/format.js';
-import { evaluateRun, floatCorrectWith, type RunCell, type SweepConfig } from './run.js';
+import { compileRunProgram, evaluateRun, floatCorrectWith, type RunCell, type SweepConfig } from './run.js';
 import type { InputSet } from './inputs.js';
-import type { WorkerInit, WorkerJob, WorkerMessage } from './worker.js';
+import type { WorkerInit, WorkerJob, WorkerMessage, WorkerPrograms } from './worker.js';
 import { meanStd } from './stats.js';
 import { allCells, type Cell } from './shard.js';
 
@@ -60,8 +60,11 @@ export interface PartialSweepOptions extends SweepOptions {
 const workerUrl = new URL('./worker.js', import.meta.url);
 const canUseWorkers = import.meta.url.endsWith('.js');
 
-/** Examples per float-baseline job: small, so the slices fill the last run's tail on the other workers. */
-export const FLOAT_SLICE = 48;
+/**
+ * Examples per float-baseline job: small, so the slices fill the last run's tail on the other workers
+ * (16 KWS clips ≈ 50 ms of the float kernel: what one worker can still be busy with after the other is done).
+ */
+export const FLOAT_SLICE = 16;
 
 /** The whole sweep: every cell and the float baseline. */
 export async function runSweep(cfg: SweepConfig, data: InputSet, opts: SweepOptions): Promise<SweepResult> {
@@ -129,10 +132,13 @@ export async function runSweepJobs(sweeps: readonly SweepJob[], data: InputSet, 
   };
   const floatRight = plans.map(() => 0);
 
+  // Each image's chip program, compiled once for all its runs (only images with runs here).
+  const programsNow = () => plans.map((p) => (p.runJobs.length > 0 ? compileRunProgram(p.cfg) : undefined));
   if (threads === 0) {
     const nets = new Map<number, FloatForwarder>();
+    const programs = programsNow();
     for (const job of jobs) {
-      if (job.kind === 'run') collect(job.job, job.run, (await evaluateRun(plans[job.job]!.cfg, job.run, data.x, data.y, step, job.cells)).correct);
+      if (job.kind === 'run') collect(job.job, job.run, (await evaluateRun(plans[job.job]!.cfg, job.run, data.x, data.y, step, job.cells, programs[job.job])).correct);
       else {
         const cfg = plans[job.job]!.cfg;
         if (!nets.has(job.job)) nets.set(job.job, new FloatForwarder(getGraph(cfg.network), readWeightImage(cfg.imageBytes, cfg.network)));
@@ -155,9 +161,16 @@ export async function runSweepJobs(sweeps: readonly SweepJob[], data: InputSet, 
           else resolve();
         }
       };
-      for (let i = 0; i < threads; i++) {
-        const w = new Worker(workerUrl, { workerData: init });
-        workers.push(w);
+      for (let i = 0; i < threads; i++) workers.push(new Worker(workerUrl, { workerData: init }));
+      // Compiled while the workers start; messages keep their order, so they have it before any job.
+      let programs: Array<LayerProgram | undefined>;
+      try {
+        programs = programsNow();
+      } catch (e) {
+        return finish(e as Error);
+      }
+      for (const w of workers) {
+        w.postMessage({ kind: 'programs', programs } satisfies WorkerPrograms);
         const next = () => {
           const job = jobs.shift();
           if (job) w.postMessage(job);

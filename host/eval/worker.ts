@@ -7,9 +7,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { getGraph } from '../../models/graphs/index.js';
 import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { readWeightImage } from '../../models/image/format.js';
+import type { LayerProgram } from '../chip/program.js';
 import { evaluateRun, floatCorrectWith, type RunCell, type SweepConfig } from './run.js';
 
 export type WorkerJob = { kind: 'run'; job: number; run: number; cells?: RunCell[] } | { kind: 'float'; job: number; from: number; to: number };
+/** Sent before the first job: the chip program of each sweep that has runs (by sweep index), compiled once by the parent. */
+export type WorkerPrograms = { kind: 'programs'; programs: Array<LayerProgram | undefined> };
 export type WorkerMessage =
   | { kind: 'step' }
   | { kind: 'run'; job: number; run: number; correct: number[][] }
@@ -37,11 +40,17 @@ if (parentPort) {
     }
     return net;
   };
-  port.on('message', (job: WorkerJob) => {
+  let programs: Array<LayerProgram | undefined> = [];
+  port.on('message', (job: WorkerJob | WorkerPrograms) => {
+    if (job.kind === 'programs') {
+      programs = job.programs;
+      return;
+    }
     void (async () => {
       try {
         if (job.kind === 'run') {
-          const r = await evaluateRun(cfgs[job.job]!, job.run, x, y, () => port.postMessage({ kind: 'step' } satisfies WorkerMessage), job.cells);
+          const step = () => port.postMessage({ kind: 'step' } satisfies WorkerMessage);
+          const r = await evaluateRun(cfgs[job.job]!, job.run, x, y, step, job.cells, programs[job.job]);
           port.postMessage({ kind: 'run', job: job.job, run: r.run, correct: r.correct } satisfies WorkerMessage);
         } else {
           const correct = floatCorrectWith(netOf(job.job), x, y, job.from, job.to);

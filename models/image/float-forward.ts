@@ -23,10 +23,25 @@ export interface LayerParams {
   offset: Float32Array;
 }
 
-/** The array part of a layer: Σ input · W per output position and column (TF 'same' padding). */
+/**
+ * The array part of a layer: Σ input · W per output position and column (TF 'same' padding). The
+ * reference order: per position and column, over the taps in (ky, kx) order inside the input and the
+ * channels in order, skipping inputs equal to 0, s ← s + x·w in float64 (the product is exact), then
+ * float32(s), rounded once. The float baseline's WASM kernel (float-kernel.mjs) adds in this order.
+ */
 export function matrixProducts(spec: LayerSpec, shape: LayerShape, x: Float32Array, w: Float32Array): Float32Array {
+  const acc = new Float64Array(shape.outH * shape.outW * shape.cout);
+  accumulateProducts(spec, shape, x, w, acc);
+  return new Float32Array(acc);
+}
+
+/**
+ * matrixProducts' loop into `acc` (zeros on entry). A Float32Array accumulator rounds to float32 after
+ * every step: the order the seeded random images were calibrated with (random.ts keeps it, so they stay
+ * the same images).
+ */
+export function accumulateProducts(spec: LayerSpec, shape: LayerShape, x: Float32Array, w: Float32Array, acc: Float32Array | Float64Array): void {
   const { in: inp, outH, outW, cout, kh, kw, stride, padTop, padLeft } = shape;
-  const acc = new Float32Array(outH * outW * cout);
   if (spec.kind === 'dense') {
     for (let i = 0; i < shape.cin; i++) {
       const v = x[i]!;
@@ -34,7 +49,7 @@ export function matrixProducts(spec: LayerSpec, shape: LayerShape, x: Float32Arr
       const row = i * cout;
       for (let o = 0; o < cout; o++) acc[o]! += v * w[row + o]!;
     }
-    return acc;
+    return;
   }
   const cin = inp.c;
   for (let oy = 0; oy < outH; oy++) {
@@ -62,7 +77,6 @@ export function matrixProducts(spec: LayerSpec, shape: LayerShape, x: Float32Arr
       }
     }
   }
-  return acc;
 }
 
 /** Digital post-ops in the graph's order: scale·y + offset, ReLU, PAD + ADD, global average pool. */

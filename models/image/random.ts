@@ -7,7 +7,7 @@
 import { getGraph } from '../graphs/index.js';
 import { layerShapes } from '../graphs/shapes.js';
 import type { NetworkGraph, NetworkName } from '../graphs/types.js';
-import { matrixProducts, postOps } from './float-forward.js';
+import { accumulateProducts, postOps } from './float-forward.js';
 import { InitRng } from './prng.js';
 import type { ImageLayer, WeightImage } from './types.js';
 
@@ -51,7 +51,11 @@ export function randomImage(network: NetworkName, seed = 0): WeightImage {
     const weights = new Float32Array(shape.weights);
     for (let k = 0; k < weights.length; k++) weights[k] = Math.max(-wMax, Math.min(wMax, sigma * wRng.normal()));
     const xs = tensors.get(spec.input)!.data;
-    const accs = xs.map((x) => matrixProducts(spec, shape, x, weights));
+    const accs = xs.map((x) => {
+      const acc = new Float32Array(shape.outH * shape.outW * shape.cout);
+      accumulateProducts(spec, shape, x, weights, acc);
+      return acc;
+    });
     // Data-free BN: per channel, scale = 1/std and offset = −mean·scale over the calibration batch.
     const { cout } = shape;
     const sum = new Float64Array(cout);

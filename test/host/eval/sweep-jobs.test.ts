@@ -42,7 +42,8 @@ test('several images on one pool = one sweep per image; a shared float baseline 
   }
   expect(together[1]!.floatCorrect).toBe(together[0]!.floatCorrect);
   // A float range of a shard, and an empty one.
-  const part = await runSweepJobs([{ cfg: cfgs[0]!, cells: [], floatRange: [5, 30] }, { cfg: cfgs[1]!, cells: [], floatRange: [30, 30] }], data, { runs: 2 });
-  expect(part[0]).toMatchObject({ cells: [], floatFrom: 5, floatTo: 30 });
-  expect(part[1]).toEqual({ cells: [], floatFrom: 30, floatTo: 30, floatCorrect: 0 });
+  const [from, to] = [5, FLOAT_SLICE + 6]; // across a slice boundary, inside the n examples
+  const part = await runSweepJobs([{ cfg: cfgs[0]!, cells: [], floatRange: [from, to] }, { cfg: cfgs[1]!, cells: [], floatRange: [to, to] }], data, { runs: 2 });
+  expect(part[0]).toMatchObject({ cells: [], floatFrom: from, floatTo: to });
+  expect(part[1]).toEqual({ cells: [], floatFrom: to, floatTo: to, floatCorrect: 0 });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { floatForward } from '../../../models/image/float-forward.js';
+import { floatForward, matrixProducts } from '../../../models/image/float-forward.js';
 import { InitRng } from '../../../models/image/prng.js';
 import { layerShapes } from '../../../models/graphs/shapes.js';
 import type { NetworkGraph } from '../../../models/graphs/types.js';
@@ -82,5 +82,13 @@ describe('floatForward', () => {
     const got = floatForward(tiny, img, input);
     expect(got.length).toBe(3);
     got.forEach((v, i) => expect(v).toBeCloseTo(logits[i]!, 5));
+  });
+
+  test('matrix products sum in float64 in the reference order and round to float32 once', () => {
+    // 1 + 2^-24 + 2^-24: float32 after every step would stay at 1 (each step a tie, rounded to even).
+    const spec = { name: 'fc', kind: 'dense', input: 'input', units: 1, bn: false, relu: false } as const;
+    const shape = layerShapes({ ...tiny, input: { h: 1, w: 1, c: 3 }, layers: [spec] }).layers[0]!;
+    const got = matrixProducts(spec, shape, Float32Array.of(1, 1, 1), Float32Array.of(1, 2 ** -24, 2 ** -24));
+    expect(got[0]).toBe(1 + 2 ** -23);
   });
 });
