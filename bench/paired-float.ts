@@ -7,14 +7,13 @@
  *
  * Run: npm run tsbuild && node dist/bench/paired-float.js vww|kws IMAGE_A IMAGE_B… [--data DIR]
  */
-import { readFileSync } from 'node:fs';
 import { planEval } from '../host/eval/evaluate.js';
 import { sharedDataDir } from '../host/paths.js';
 import { UserError } from '../host/errors.js';
 import { getGraph } from '../models/graphs/index.js';
 import type { Task } from '../models/graphs/types.js';
 import { FloatForwarder } from '../models/image/float-forward-fast.js';
-import { readWeightImage } from '../models/image/format.js';
+import { loadWeightImage } from '../models/image/load.js';
 import { InitRng } from '../models/image/prng.js';
 import { runIfMain } from './run-if-main.js';
 
@@ -53,7 +52,7 @@ export function pairedDifference(a: Uint8Array, b: Uint8Array, draws = 4000, see
 
 /** 1 where the image's float argmax is the label, per example. */
 function correctness(task: Task, path: string, x: Float32Array, y: Int32Array, size: number): Uint8Array {
-  const net = new FloatForwarder(getGraph(task), readWeightImage(new Uint8Array(readFileSync(path)), task));
+  const net = new FloatForwarder(getGraph(task), loadWeightImage(path, task));
   const out = new Uint8Array(y.length);
   for (let k = 0; k < y.length; k++) {
     const scores = net.forward(x.subarray(k * size, (k + 1) * size));
