@@ -92,8 +92,8 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
   const logits = new Float32Array(chip.outputLength);
   const size = data.inputSize;
   let k = 0;
-  let cpuRate = 0; // the last slice's inferences per CPU-second of this thread (NaN without /proc)
-  const slice = (): number => {
+  /** One-thread inferences per wall second, and per CPU-second of this thread (NaN without /proc). */
+  const slice = (): { rate: number; cpuRate: number } => {
     let n = 0;
     const t0 = performance.now();
     const c0 = ownCpuSeconds();
@@ -105,8 +105,7 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
       dt = performance.now() - t0;
     } while (dt < o.sliceMs);
     const c1 = ownCpuSeconds();
-    cpuRate = c0 === null || c1 === null ? NaN : n / (c1 - c0);
-    return (1000 * n) / dt;
+    return { rate: (1000 * n) / dt, cpuRate: c0 === null || c1 === null ? NaN : n / (c1 - c0) };
   };
   const sweep = async (threads: number): Promise<{ wall: number; workerCpu: number[] }> => {
     const t0 = performance.now();
@@ -119,19 +118,20 @@ export async function measureSweep(o: SweepBenchOptions): Promise<SweepBench> {
   slice(); // warm-up
   const rates: number[] = [], overhead: number[] = [], evalRates: number[] = [], ratios: number[] = [], cpuRatios: number[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    const a = slice();
+    const a = slice().rate;
     const wallIn = (await sweep(0)).wall;
-    const b = slice();
-    const cpuB = cpuRate;
+    const sb = slice();
+    const b = sb.rate;
     const w = await sweep(2);
-    const c = slice();
+    const sc = slice();
+    const c = sc.rate;
     rates.push(a, b, c);
     overhead.push(1 - inferences / ((a + b) / 2) / wallIn);
     const ev = inferences / w.wall;
     evalRates.push(ev);
     ratios.push(ev / (2 * ((b + c) / 2)));
     const busiest = Math.max(...w.workerCpu);
-    const cpuRatio = inferences / (2 * ((cpuB + cpuRate) / 2) * busiest);
+    const cpuRatio = inferences / (2 * ((sb.cpuRate + sc.cpuRate) / 2) * busiest);
     if (w.workerCpu.length === 2 && Number.isFinite(cpuRatio)) cpuRatios.push(cpuRatio);
   }
 

@@ -10,10 +10,11 @@ import type { NetworkName } from '../../models/graphs/types.js';
 import { readWeightImage } from '../../models/image/format.js';
 import { FloatForwarder } from '../../models/image/float-forward-fast.js';
 import { getGraph } from '../../models/graphs/index.js';
-import { Chip, type GdcSetting } from '../chip/chip.js';
+import type { GdcSetting } from '../chip/chip.js';
 import type { Bits, LayerProgram, Preset } from '../chip/program.js';
 import { compileProgram } from '../compiler/compile.js';
 import { PAPER_ARRAY } from '../compiler/tiler.js';
+import { programmedChip } from '../runtime/deployment.js';
 import type { Replication } from '../compiler/replicate.js';
 
 export interface SweepConfig {
@@ -67,9 +68,7 @@ export async function evaluateRun(
   program: LayerProgram = compileRunProgram(cfg),
 ): Promise<RunResult> {
   const wanted = (ti: number, bi: number) => !cells || cells.some((c) => c.time === ti && c.bits === bi);
-  // deploy()'s last step, on the program compiled once for the sweep
-  const chip = await Chip.create({ preset: cfg.preset, bits: cfg.bits[0]!, seed: cfg.seed, run, gdc: cfg.gdc, geometry: program.geometry });
-  chip.load(program);
+  const chip = await programmedChip(program, { preset: cfg.preset, bits: cfg.bits[0]!, seed: cfg.seed, run, gdc: cfg.gdc });
   const n = y.length;
   const size = x.length / n;
   const logits = new Float32Array(chip.outputLength);

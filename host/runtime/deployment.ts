@@ -9,7 +9,7 @@ import type { WeightImage } from '../../models/image/types.js';
 import { Chip, type GdcSetting } from '../chip/chip.js';
 import type { Bits, LayerProgram, Preset } from '../chip/program.js';
 import { compileProgram } from '../compiler/compile.js';
-import { placeNetwork, type Placement } from '../compiler/tiler.js';
+import { PAPER_ARRAY, placeNetwork, type Placement } from '../compiler/tiler.js';
 import type { Replication } from '../compiler/replicate.js';
 
 /** The bits to run an image at: the flag, else the image's own, else 8 (warning when they differ for a `full` image). */
@@ -63,10 +63,15 @@ export interface Deployment {
 /** Compile and program a chip (snapshot at t = 0; call chip.drift(t) to read it later). */
 export async function deploy(network: NetworkName, image: WeightImage, o: DeployOptions): Promise<Deployment> {
   const graph = getGraph(network);
-  const tile = o.array ?? { rows: 1024, cols: 512 };
+  const tile = o.array ?? PAPER_ARRAY;
   const placement = placeNetwork(graph, tile, o.replicate);
   const program = compileProgram(graph, image, tile, o.replicate);
-  const chip = await Chip.create({ preset: o.preset, bits: o.bits, seed: o.seed, run: o.run ?? 0, gdc: o.gdc, geometry: placement.geometry });
+  return { graph, placement, program, chip: await programmedChip(program, o) };
+}
+
+/** A fresh chip with a compiled program loaded: deploy()'s last step, for sweeps that compile an image once for many chips. */
+export async function programmedChip(program: LayerProgram, o: Pick<DeployOptions, 'preset' | 'bits' | 'seed' | 'run' | 'gdc'>): Promise<Chip> {
+  const chip = await Chip.create({ preset: o.preset, bits: o.bits, seed: o.seed, run: o.run ?? 0, gdc: o.gdc, geometry: program.geometry });
   chip.load(program);
-  return { graph, placement, program, chip };
+  return chip;
 }
