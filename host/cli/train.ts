@@ -3,7 +3,7 @@
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
  * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g] [--bn-stats batch|frozen]
- * [--speed s] [--crop light|inception] [--ema d] [--feature-kd w] [--eta-input η]`:
+ * [--speed s] [--crop light|inception] [--ema d] [--feature-kd w] [--eta-input η] [--view-seed n]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
@@ -56,6 +56,7 @@ interface TrainFlags {
   featureKd?: number;
   featureGrid?: number;
   dropPath?: number;
+  viewSeed?: number;
   force?: boolean;
 }
 
@@ -180,6 +181,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--drop-path <p>', 'vww: stochastic depth, each example skips a residual block\'s branch with probability rising linearly to p at the last block, kept branches scaled by 1 / (1 − rate) (training only; e.g. 0.1; default off)', parseFraction('drop-path'))
     .option('--ema <decay>', 'export an exponential moving average of the weights, this decay per step (e.g. 0.998: about the last 500 steps; default off)', parseEma)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
+    .option('--view-seed <n>', 'seed of the epochs\' views (order, augmentation, mixing) and the training noise only, not the split (default --seed): a continuation with another view seed sees new views of the same training data', parseNonNegInt)
     .option('--data <dir>', 'data directory (default ../shared/data or $AONCIM_DATA)')
     .option('--resume', 'continue from the run\'s last checkpoint (same settings)')
     .option('--range-init <how>', 'full: one (S and r_ADC start at 1, the paper), calibrated (percentiles of the stage-1 model), fitted (MSE-optimal at --bits; default) or image (the --init full image\'s own ranges)', parseRangeInit, 'fitted' as const)
@@ -255,6 +257,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.featureKd !== undefined ? { featureKd: f.featureKd } : {}),
           ...(f.featureGrid !== undefined ? { featureGrid: f.featureGrid } : {}),
           ...(f.dropPath !== undefined ? { dropPath: f.dropPath } : {}),
+          ...(f.viewSeed !== undefined ? { viewSeed: f.viewSeed } : {}),
           targets: f.targets,
           force: f.force === true,
           onProgress,

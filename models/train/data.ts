@@ -55,6 +55,11 @@ export interface EpochView {
   crop?: CropMode;
   /** KWS: speed perturbation, each keyword clip resampled by a factor uniform in [1 − s, 1 + s] (speed.ts). */
   speed?: number;
+  /**
+   * Seed of the views (order, augmentation, mixing; default: the data's seed, which also fixes the split).
+   * A continuation run with another view seed sees new views of the same training split.
+   */
+  seed?: number;
 }
 
 export interface TaskData {
@@ -153,7 +158,7 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
   const extraSilence = Math.round(train.length * EXTRA_SILENCE_FRACTION);
 
   const trainEpoch = (epoch: number, view: EpochView = {}): Examples => {
-    const rng = new InitRng(seed, 1000 + epoch);
+    const rng = new InitRng(view.seed ?? seed, 1000 + epoch);
     const speed = view.speed ?? 0;
     const count = train.length + extraSilence;
     const order = shuffle(Array.from({ length: count }, (_, i) => i), rng);
@@ -341,7 +346,7 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
     trainCount: train.length,
     val: build(val, null),
     trainEpoch: (epoch, view = {}) => {
-      const rng = new InitRng(seed, 2000 + epoch);
+      const rng = new InitRng(view.seed ?? seed, 2000 + epoch);
       const items = shuffle([...train], rng);
       if ((view.mix ?? 'none') === 'none' && !view.teacherInput) return build(items, rng, view.crop);
       return buildViews(items, rng, view);

@@ -77,6 +77,8 @@ export interface TrainOptions {
   bnFrozen?: boolean;
   /** VWW: stochastic depth, the top rate of residual branches dropped per example (drop-path.ts; default none). */
   dropPath?: number;
+  /** Seed of the epochs' views (order, augmentation, mixing) and of the training noise (default: seed, which also fixes split and init). */
+  viewSeed?: number;
   /** Export an exponential moving average of the trained variables, this decay per step (weight-average.ts). */
   ema?: number;
   /** With `teacher`: weight of feature distillation on the pooled features (feature-distill.ts; default none). */
@@ -175,6 +177,8 @@ export interface RunConfig {
   etaInput?: number | null;
   /** Stochastic depth's top rate (absent: none). */
   dropPath?: number;
+  /** Seed of the epochs' views and the training noise (absent: seed). */
+  viewSeed?: number;
 }
 
 export interface TrainResult {
@@ -429,6 +433,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(o.featureKd ? { featureKd: o.featureKd } : {}),
     ...(o.featureKd && o.featureGrid ? { featureGrid: o.featureGrid } : {}),
     ...(o.etaInput !== undefined && stage2 ? { etaInput: o.etaInput } : {}),
+    ...(o.viewSeed !== undefined && o.viewSeed !== o.seed ? { viewSeed: o.viewSeed } : {}),
   };
   const graph = getGraph(o.task);
   await useWasmTrainingBackend();
@@ -447,6 +452,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(config.speed ? { speed: config.speed } : {}),
     ...(config.crop ? { crop: config.crop } : {}),
     ...(teacherOwnInput && teacher ? { teacherInput: teacher.input } : {}),
+    ...(config.viewSeed !== undefined ? { seed: config.viewSeed } : {}),
   };
   if (teacherOwnInput && o.task !== 'vww') throw new UserError(`teacher ${o.teacher} takes ${teacher!.input.h}×${teacher!.input.w}×${teacher!.input.c}, the network ${h}×${w}×${c}`);
 
@@ -545,7 +551,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       const features = featureHead && extra.teacherFeatures
         ? { teacher: extra.teacherFeatures, head: featureHead, weight: config.featureKd!, grid: config.featureGrid ?? null }
         : undefined;
-      const r = trainStep(model, opt, hw, x, y, step, totalSteps, (o.seed * 1_000_003 + step) >>> 0, {
+      const r = trainStep(model, opt, hw, x, y, step, totalSteps, ((config.viewSeed ?? o.seed) * 1_000_003 + step) >>> 0, {
         ...(extra.soft ? { soft: extra.soft } : {}),
         ...(extra.teacher ? { teacher: extra.teacher } : {}),
         kd,

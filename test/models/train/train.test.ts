@@ -57,6 +57,18 @@ describe('train (tiny, real data)', () => {
     sameWeights(first, loadWeightImage(resumed.imagePath, 'kws'));
   });
 
+  it('--view-seed: the seed itself = no view seed; another = another run, logged, resumes bit-identically', async () => {
+    sameWeights(first, loadWeightImage((await train({ ...base('v5'), viewSeed: 5 })).imagePath, 'kws'));
+    const o: TrainOptions = { ...base('v1'), viewSeed: 1 };
+    await train({ ...o, stopAfterEpochs: 1 });
+    const resumed = await train({ ...o, resume: true });
+    expect(resumed.log.config).toMatchObject({ seed: 5, viewSeed: 1 });
+    const whole = loadWeightImage((await train({ ...base('v1w'), viewSeed: 1 })).imagePath, 'kws');
+    sameWeights(whole, loadWeightImage(resumed.imagePath, 'kws'));
+    expect(Buffer.from(whole.layers[0]!.weights.buffer).equals(Buffer.from(first.layers[0]!.weights.buffer))).toBe(false);
+    await expect(train({ ...o, viewSeed: 2, resume: true, force: true })).rejects.toThrow(/other settings/);
+  });
+
   it('full 4-bit from the stage-1 image: weights start there, W_max kept, ranges learned (eq. 5)', async () => {
     const r = await train({ ...base('full'), mode: 'full', bits: 4, steps: 2, init: join(dir, 'a.aonw'), rangeInit: 'one' });
     const img = loadWeightImage(r.imagePath, 'kws');
