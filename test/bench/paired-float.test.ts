@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pairedDifference } from '../../bench/paired-float.js';
+import { chipShares, pairedDifference } from '../../bench/paired-float.js';
+import { planEval } from '../../host/eval/evaluate.js';
+import { evaluateRun } from '../../host/eval/run.js';
+import { repoPath, sharedDataDir } from '../../host/paths.js';
 import { InitRng } from '../../models/image/prng.js';
 
 describe('pairedDifference (bench/paired-float.ts)', () => {
@@ -49,5 +53,22 @@ describe('pairedDifference (bench/paired-float.ts)', () => {
   it('refuses vectors of different or zero length', () => {
     expect(() => pairedDifference(new Uint8Array(3), new Uint8Array(4))).toThrow(/equal/);
     expect(() => pairedDifference(new Uint8Array(0), new Uint8Array(0))).toThrow(/equal/);
+  });
+});
+
+describe('chipShares (paired-float --chip)', () => {
+  it('sums to what eval counts at that time, run by run (KWS full-8, 2 chips, 1 d, 60 held-out clips)', async () => {
+    const image = repoPath('models', 'kws', 'full-8.aonw');
+    const { inputs } = planEval({ task: 'kws', data: sharedDataDir(), model: [image], timesS: [86_400], bits: [8], preset: 'paper', gdc: 'digital', seed: 0, runs: 2, examples: 'auto' });
+    const n = 60;
+    const x = inputs.x.subarray(0, n * inputs.inputSize);
+    const y = inputs.y.subarray(0, n);
+    const bytes = new Uint8Array(readFileSync(image));
+    const shares = await chipShares('kws', bytes, x, y, { timeS: 86_400, runs: 2, bits: 8 });
+    const cfg = { network: 'kws' as const, imageBytes: bytes, preset: 'paper' as const, gdc: 'digital' as const, seed: 0, timesS: [86_400], bits: [8 as const] };
+    let counted = 0;
+    for (const r of [0, 1]) counted += (await evaluateRun(cfg, r, x, y)).correct[0]![0]!;
+    expect(Array.from(shares).every((v) => v === 0 || v === 0.5 || v === 1)).toBe(true);
+    expect(Array.from(shares).reduce((s, v) => s + v, 0) * 2).toBe(counted);
   });
 });
