@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chipShares, pairedDifference } from '../../bench/paired-float.js';
+import { chipShares, pairedDifference } from '../../bench/paired.js';
 import { planEval } from '../../host/eval/evaluate.js';
 import { evaluateRun } from '../../host/eval/run.js';
 import { repoPath, sharedDataDir } from '../../host/paths.js';
 import { InitRng } from '../../models/image/prng.js';
 
-describe('pairedDifference (bench/paired-float.ts)', () => {
+describe('pairedDifference (bench/paired.ts)', () => {
   it('is exactly zero for identical predictions, and counts nothing won or lost', () => {
     const a = Uint8Array.from([1, 0, 1, 1, 0]);
     expect(pairedDifference(a, a)).toEqual({ mean: 0, low: 0, high: 0, onlyB: 0, onlyA: 0 });
@@ -56,7 +56,7 @@ describe('pairedDifference (bench/paired-float.ts)', () => {
   });
 });
 
-describe('chipShares (paired-float --chip)', () => {
+describe('chipShares (paired --chip)', () => {
   it('sums to what eval counts at that time, run by run (KWS full-8, 2 chips, 1 d, 60 held-out clips)', async () => {
     const image = repoPath('models', 'kws', 'full-8.aonw');
     const { inputs } = planEval({ task: 'kws', data: sharedDataDir(), model: [image], timesS: [86_400], bits: [8], preset: 'paper', gdc: 'digital', seed: 0, runs: 2, examples: 'auto' });

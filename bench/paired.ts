@@ -10,7 +10,7 @@
  * T and `--bits`, and the bootstrap resamples examples — the split's 165 images, not the chips, are what
  * a ship decision can overfit. The shares sum to what `eval --times T --runs R --bits B` counts.
  *
- * Run: npm run tsbuild && node dist/bench/paired-float.js vww|kws IMAGE_A IMAGE_B… [--data DIR]
+ * Run: npm run tsbuild && node dist/bench/paired.js vww|kws IMAGE_A IMAGE_B… [--data DIR]
  *      [--chip 1d [--runs 25] [--bits 8]]
  */
 import { parseDuration } from '../host/cli/options.js';
@@ -116,7 +116,7 @@ function takeFlag(args: string[], flag: string): [string | undefined, string[]] 
   return [args[at + 1], args.filter((_, i) => i !== at && i !== at + 1)];
 }
 
-const USAGE = 'usage: paired-float.js vww|kws IMAGE_A IMAGE_B… [--data DIR] [--chip TIME [--runs N] [--bits 8|6|4]]';
+const USAGE = 'usage: paired.js vww|kws IMAGE_A IMAGE_B… [--data DIR] [--chip TIME [--runs N] [--bits 8|6|4]]';
 
 async function main(args: string[]): Promise<void> {
   const [dataFlag, a1] = takeFlag(args, '--data');
@@ -159,4 +159,4 @@ async function main(args: string[]): Promise<void> {
   });
 }
 
-await runIfMain(import.meta.url, 'paired-float', main);
+await runIfMain(import.meta.url, 'paired', main);
