@@ -150,7 +150,7 @@ async function main(args: string[]): Promise<void> {
     } else correct.push(correctness(task, p, inputs.x, inputs.y, inputs.inputSize));
   }
   const pct = (v: number): string => (100 * v).toFixed(1);
-  const where = chip ? `on ${chip.runs} chips at ${chipFlag}, ${chip.bits} bit (per example the share of chips right)` : 'float';
+  const where = chip ? `on ${chip.runs} chip${chip.runs === 1 ? '' : 's'} at ${chipFlag}, ${chip.bits} bit (per example the share of chips right)` : 'float';
   console.log(`${inputs.count} examples, ${where}; accuracy, difference from the first image [95 % bootstrap over examples], examples won / lost`);
   images.forEach((p, i) => {
     const d = pairedDifference(correct[0]!, correct[i]!);
