@@ -13,6 +13,7 @@
  * Run: npm run tsbuild && node dist/bench/paired.js vww|kws IMAGE_A IMAGE_B… [--data DIR]
  *      [--chip 1d [--runs 25] [--bits 8]]
  */
+import { readFileSync } from 'node:fs';
 import { parseDuration } from '../host/cli/options.js';
 import type { Bits } from '../host/chip/program.js';
 import { planEval } from '../host/eval/evaluate.js';
@@ -26,7 +27,6 @@ import { FloatForwarder } from '../models/image/float-forward-fast.js';
 import { loadWeightImage } from '../models/image/load.js';
 import { InitRng } from '../models/image/prng.js';
 import { runIfMain } from './run-if-main.js';
-import { readFileSync } from 'node:fs';
 
 export interface PairedDifference {
   /** Mean of b − a over examples (a share, not per cent). */
@@ -34,7 +34,7 @@ export interface PairedDifference {
   /** 2.5 % and 97.5 % quantiles of the bootstrap means. */
   low: number;
   high: number;
-  /** Examples b gets right and a misses, and the reverse. */
+  /** Examples b scores higher than a (float: gets right where a misses; chip: more chips right), and the reverse. */
   onlyB: number;
   onlyA: number;
 }
