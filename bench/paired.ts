@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { parseDuration } from '../host/cli/options.js';
 import type { Bits } from '../host/chip/program.js';
 import { planEval } from '../host/eval/evaluate.js';
-import { compileRunProgram } from '../host/eval/run.js';
+import { argmax, compileRunProgram } from '../host/eval/run.js';
 import { programmedChip } from '../host/runtime/deployment.js';
 import { sharedDataDir } from '../host/paths.js';
 import { UserError } from '../host/errors.js';
@@ -69,10 +69,7 @@ function correctness(task: Task, path: string, x: Float32Array, y: Int32Array, s
   const net = new FloatForwarder(getGraph(task), loadWeightImage(path, task));
   const out = new Uint8Array(y.length);
   for (let k = 0; k < y.length; k++) {
-    const scores = net.forward(x.subarray(k * size, (k + 1) * size));
-    let best = 0;
-    for (let j = 1; j < scores.length; j++) if (scores[j]! > scores[best]!) best = j;
-    out[k] = best === y[k] ? 1 : 0;
+    out[k] = argmax(net.forward(x.subarray(k * size, (k + 1) * size))) === y[k] ? 1 : 0;
   }
   return out;
 }
@@ -100,9 +97,7 @@ export async function chipShares(task: Task, imageBytes: Uint8Array, x: Float32A
     const logits = new Float32Array(chip.outputLength);
     for (let k = 0; k < n; k++) {
       chip.inferInto(x.subarray(k * size, (k + 1) * size), logits);
-      let best = 0;
-      for (let j = 1; j < logits.length; j++) if (logits[j]! > logits[best]!) best = j;
-      if (best === y[k]) right[k]! += 1;
+      if (argmax(logits) === y[k]) right[k]! += 1;
     }
   }
   return right.map((v) => v / c.runs);

@@ -2,7 +2,7 @@
  * The chip's WebAssembly in a web page or Web Worker: the same generated raw bindings (build/release.js)
  * and the same release.wasm that host/chip/wasm.ts reads from disk in Node, fetched over HTTP instead.
  * The page's bundle (web/build.mjs) puts this module in place of wasm.ts, so host/chip/chip.ts runs
- * unchanged; both export instantiateChip, compiledChipModule and the ChipExports type. The .wasm is
+ * unchanged; both export instantiateChip and the ChipExports type. The .wasm is
  * compiled once per worker; each Chip gets its own instance (own memory) from it.
  */
 import { instantiate } from '../../build/release.js';
@@ -33,7 +33,7 @@ async function compile(): Promise<WebAssembly.Module> {
 }
 
 /** The compiled module (fetched and compiled on first use). */
-export function compiledChipModule(): Promise<WebAssembly.Module> {
+function compiledChipModule(): Promise<WebAssembly.Module> {
   compiled ??= compile();
   return compiled;
 }

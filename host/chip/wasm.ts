@@ -1,8 +1,8 @@
 /**
  * Loads the chip's WebAssembly. We use AssemblyScript's generated *raw* bindings (`--bindings raw`,
  * the current recommendation; @assemblyscript/loader is deprecated since 0.20): they export
- * `instantiate(module, imports)`, so the .wasm is compiled once per process and each Chip — or each
- * worker thread — gets its own instance (own memory) from that one compiled module.
+ * `instantiate(module, imports)`, so the .wasm is compiled once per thread (each sweep worker compiles
+ * its own) and each Chip gets its own instance (own memory) from that one compiled module.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,10 +43,4 @@ export async function instantiateChip(): Promise<ChipExports> {
   }
   const { module, instantiate } = await c;
   return instantiate(module, {});
-}
-
-/** The compiled module, for handing to worker threads (a WebAssembly.Module is structured-cloneable). */
-export async function compiledChipModule(): Promise<WebAssembly.Module> {
-  await instantiateChip();
-  return (await compiled.get(target())!).module;
 }

@@ -46,7 +46,8 @@ export interface RunCell {
   bits: number;
 }
 
-function argmax(v: Float32Array): number {
+/** The index of the largest score (the first of equal ones): the predicted class. */
+export function argmax(v: Float32Array): number {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
   return best;
