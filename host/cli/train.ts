@@ -3,7 +3,7 @@
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
  * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g] [--bn-stats batch|frozen]
- * [--speed s] [--crop light|inception] [--ema d] [--feature-kd w] [--eta-input η] [--view-seed n]`:
+ * [--speed s] [--time-mask ms] [--crop light|inception] [--ema d] [--feature-kd w] [--eta-input η] [--view-seed n]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
@@ -49,6 +49,7 @@ interface TrainFlags {
   mix?: MixMode;
   driftGain?: number;
   speed?: number;
+  timeMask?: number;
   crop?: CropMode;
   targets: TargetMode;
   bnStats: 'batch' | 'frozen';
@@ -69,6 +70,12 @@ function parseSpeed(v: string): number {
   const s = parseFiniteNumber(v);
   if (!(s >= 0 && s < 0.5)) throw new InvalidArgumentError(`speed must be in [0, 0.5) (got ${v})`);
   return s;
+}
+
+function parseTimeMask(v: string): number {
+  const ms = Number(v);
+  if (!(/^\d+$/.test(v) && ms <= 500)) throw new InvalidArgumentError(`time mask must be a whole number of ms in [0, 500] (got ${v})`);
+  return ms;
 }
 
 function parseCrop(v: string): CropMode {
@@ -173,6 +180,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--mix <how>', 'vww: mix augmented images into each view: none, mixup, cutmix, mixcut (either, half each) or mosaic (a third each mixup, cutmix and a 2×2 mosaic of four images); kws: mixup only, half the keyword clips blended with another before the noise (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
     .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
+    .option('--time-mask <ms>', 'kws: silence a stretch of up to ms milliseconds (uniform length and place) in each keyword view before the noise, SpecAugment\'s time masking (e.g. 100; default off)', parseTimeMask)
     .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)
     .option('--targets <how>', 'how the chip programs the image: mean-corrected (targets that cancel the PCM\'s mean programming error, so the chip\'s average weight is the trained one) or trained (the trained weights as they are)', parseTargets, 'mean-corrected' as const)
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
@@ -252,6 +260,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.driftGain !== undefined ? { driftGainMin: f.driftGain } : {}),
           ...(f.bnStats === 'frozen' ? { bnFrozen: true } : {}),
           ...(f.speed !== undefined ? { speed: f.speed } : {}),
+          ...(f.timeMask !== undefined ? { timeMaskMs: f.timeMask } : {}),
           ...(f.crop !== undefined ? { crop: f.crop } : {}),
           ...(f.ema !== undefined ? { ema: f.ema } : {}),
           ...(f.featureKd !== undefined ? { featureKd: f.featureKd } : {}),

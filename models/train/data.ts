@@ -3,7 +3,8 @@
  * speaker; VWW images, split by image. Features come from the runtime's own front ends (host/audio
  * MFCC, host/vision resize + normalize), imported, never restated. Augmentation per epoch, seeded:
  * KWS time shift ±100 ms, background noise (volume ≤ 0.1) in most clips, extra silence cut from
- * background_noise/, optionally speed perturbation and mixup of two clips; VWW flips, crops, brightness, optionally mixing.
+ * background_noise/, optionally speed perturbation, mixup of two clips and a time mask; VWW flips, crops, brightness,
+ * optionally mixing.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,11 @@ export interface EpochView {
   crop?: CropMode;
   /** KWS: speed perturbation, each keyword clip resampled by a factor uniform in [1 − s, 1 + s] (speed.ts). */
   speed?: number;
+  /**
+   * KWS: a time mask, a stretch of up to this many milliseconds of each keyword view set to silence before the
+   * noise is added (SpecAugment's time masking, done on the audio so the front end stays the runtime's own).
+   */
+  timeMaskMs?: number;
   /**
    * Seed of the views (order, augmentation, mixing; default: the data's seed, which also fixes the split).
    * A continuation run with another view seed sees new views of the same training split.
@@ -113,6 +119,17 @@ export function mixClipInto(s: Float32Array, pcm: Int16Array, shift: number, lam
   }
 }
 
+/**
+ * A time mask: zeros a stretch of s, its length uniform in [0, maxSamples], its start uniform over the
+ * positions where it fits (two draws). Returns [start, end).
+ */
+export function maskTimeInto(s: Float32Array, rng: InitRng, maxSamples: number): [number, number] {
+  const len = Math.min(s.length, Math.floor(rng.uniform() * (maxSamples + 1)));
+  const start = Math.floor(rng.uniform() * (s.length - len + 1));
+  s.fill(0, start, start + len);
+  return [start, start + len];
+}
+
 /** A time shift in samples, uniform in ±TIME_SHIFT_SAMPLES (one draw). */
 const drawShift = (rng: InitRng): number => Math.floor(rng.uniform() * (2 * TIME_SHIFT_SAMPLES + 1)) - TIME_SHIFT_SAMPLES;
 
@@ -160,6 +177,7 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
   const trainEpoch = (epoch: number, view: EpochView = {}): Examples => {
     const rng = new InitRng(view.seed ?? seed, 1000 + epoch);
     const speed = view.speed ?? 0;
+    const maskSamples = Math.round(((view.timeMaskMs ?? 0) * SAMPLE_RATE) / 1000);
     const count = train.length + extraSilence;
     const order = shuffle(Array.from({ length: count }, (_, i) => i), rng);
     const x = new Float32Array(count * MFCC_SIZE);
@@ -191,6 +209,8 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
           share = lambda;
           other = partner.label;
         }
+        // Time mask (its draws only when on), on the word(s) only: the noise below fills the stretch.
+        if (maskSamples > 0) maskTimeInto(s, rng, maskSamples);
         if (rng.uniform() < NOISE_PROBABILITY) {
           const vol = rng.uniform() * NOISE_MAX_VOLUME;
           const noise = noiseCut(rng);

@@ -69,6 +69,8 @@ export interface TrainOptions {
   driftGainMin?: number;
   /** KWS: speed perturbation of each keyword clip by up to ±speed (speed.ts; default none). */
   speed?: number;
+  /** KWS: a time mask of up to this many ms in each keyword view (data.ts; default none). */
+  timeMaskMs?: number;
   /** How the chip is to program the written image (programming-targets.ts; default mean-corrected). Export only: not part of the run's config. */
   targets?: TargetMode;
   /** VWW: how training views are cropped (data.ts CropMode; default light). */
@@ -163,6 +165,8 @@ export interface RunConfig {
   driftGainMin?: number | null;
   /** KWS speed perturbation (absent in runs made before it: none). */
   speed?: number | null;
+  /** KWS time mask, ms (absent in runs made before it: none). */
+  timeMaskMs?: number;
   /** VWW crops (absent: light). */
   crop?: CropMode | null;
   /** Absent in runs made before it: batch statistics. */
@@ -387,6 +391,10 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     throw new UserError(`--drift-gain must be in (0, 1] (got ${o.driftGainMin})`);
   }
   if (o.speed !== undefined && !(o.speed >= 0 && o.speed < 0.5)) throw new UserError(`--speed must be in [0, 0.5) (got ${o.speed})`);
+  if (o.timeMaskMs !== undefined && !(Number.isInteger(o.timeMaskMs) && o.timeMaskMs >= 0 && o.timeMaskMs <= 500)) {
+    throw new UserError(`--time-mask must be a whole number of ms in [0, 500] (got ${o.timeMaskMs})`);
+  }
+  if (o.timeMaskMs && o.task !== 'kws') throw new UserError('--time-mask silences a stretch of audio: it is for --task kws');
   if (o.crop === 'inception' && o.task !== 'vww') throw new UserError('--crop inception crops images: it is for --task vww');
   if (o.speed && o.task !== 'kws') throw new UserError('--speed perturbs audio clips: it is for --task kws');
   if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
@@ -427,6 +435,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     driftGainMin: o.driftGainMin ?? null,
     ...(o.bnFrozen ? { bnStats: 'frozen' as const } : {}),
     ...(o.speed ? { speed: o.speed } : {}),
+    ...(o.timeMaskMs ? { timeMaskMs: o.timeMaskMs } : {}),
     ...(o.crop === 'inception' ? { crop: o.crop } : {}),
     ...(o.ema ? { ema: o.ema } : {}),
     ...(o.dropPath ? { dropPath: o.dropPath } : {}),
@@ -450,6 +459,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   const view: EpochView = {
     ...(config.mix ? { mix: config.mix } : {}),
     ...(config.speed ? { speed: config.speed } : {}),
+    ...(config.timeMaskMs ? { timeMaskMs: config.timeMaskMs } : {}),
     ...(config.crop ? { crop: config.crop } : {}),
     ...(teacherOwnInput && teacher ? { teacherInput: teacher.input } : {}),
     ...(config.viewSeed !== undefined ? { seed: config.viewSeed } : {}),

@@ -168,6 +168,15 @@ describe.skipIf(!existsSync(teacherFile))(`distillation (teacher not found at ${
     expect(Buffer.from(loadWeightImage(whole.imagePath, 'kws').layers[0]!.weights.buffer).equals(Buffer.from(plain.layers[0]!.weights.buffer))).toBe(false);
     await expect(train({ ...o, speed: 0.1, resume: true, force: true })).rejects.toThrow(/other settings/);
   });
+  it('time mask: logged, resumes bit-identically, another length is another run', async () => {
+    const o: TrainOptions = { ...kd('tm-r'), timeMaskMs: 100 };
+    await train({ ...o, stopAfterEpochs: 1 });
+    const resumed = await train({ ...o, resume: true });
+    expect(resumed.log.config).toMatchObject({ timeMaskMs: 100 });
+    const whole = await train({ ...kd('tm-w'), timeMaskMs: 100 });
+    sameWeights(loadWeightImage(whole.imagePath, 'kws'), loadWeightImage(resumed.imagePath, 'kws'));
+    await expect(train({ ...o, timeMaskMs: 50, resume: true, force: true })).rejects.toThrow(/other settings/);
+  });
   it('bad distillation settings are user errors before any work', async () => {
     await expect(train({ ...kd('kd-x'), kd: { weight: 1.5 } })).rejects.toThrow(/kd-weight/);
     await expect(train({ ...kd('kd-x'), kd: { temp: 0 } })).rejects.toThrow(/kd-temp/);
