@@ -209,7 +209,7 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
           share = lambda;
           other = partner.label;
         }
-        // Time mask (its draws only when on), on the word(s) only: the noise below fills the stretch.
+        // Time mask (its draws only when on), on the word(s) only: the noise below, when drawn, fills the stretch.
         if (maskSamples > 0) maskTimeInto(s, rng, maskSamples);
         if (rng.uniform() < NOISE_PROBABILITY) {
           const vol = rng.uniform() * NOISE_MAX_VOLUME;
