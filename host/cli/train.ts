@@ -14,7 +14,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Bits } from '../chip/program.js';
 import { sharedDataDir } from '../paths.js';
 import type { EpochLog, TrainProgress } from '../../models/train/train.js';
-import { RANGE_INITS, type RangeInit } from '../../models/train/options.js';
+import { MAX_TIME_MASK_MS, RANGE_INITS, type RangeInit } from '../../models/train/options.js';
 import { MIX_MODES, type MixMode } from '../../models/train/mix.js';
 import { CROP_MODES, type CropMode } from '../../models/train/crop-modes.js';
 import { TARGET_MODES, type TargetMode } from '../../models/image/programming-targets.js';
@@ -74,7 +74,7 @@ function parseSpeed(v: string): number {
 
 function parseTimeMask(v: string): number {
   const ms = Number(v);
-  if (!(/^\d+$/.test(v) && ms <= 500)) throw new InvalidArgumentError(`time mask must be a whole number of ms in [0, 500] (got ${v})`);
+  if (!(/^\d+$/.test(v) && ms <= MAX_TIME_MASK_MS)) throw new InvalidArgumentError(`time mask must be a whole number of ms in [0, ${MAX_TIME_MASK_MS}] (got ${v})`);
   return ms;
 }
 

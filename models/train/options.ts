@@ -20,3 +20,6 @@ export interface KdConfig {
 
 /** Defaults: mostly the teacher (it saw 20–150× more data than the labels here), a mild temperature. */
 export const DEFAULT_KD: KdConfig = { weight: 0.9, temp: 2 };
+
+/** KWS `--time-mask`: the longest silenced stretch allowed, in ms (half a 1 s clip). */
+export const MAX_TIME_MASK_MS = 500;

@@ -18,6 +18,7 @@ import { loadTaskData, type EpochView, type Examples, type TaskData } from './da
 import { DEFAULT_KD, type KdConfig } from './distill.js';
 import type { MixMode } from './mix.js';
 import type { CropMode } from './crop-modes.js';
+import { MAX_TIME_MASK_MS } from './options.js';
 import { exportImage, initFromImage } from './export.js';
 import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, updateClipBounds, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
@@ -391,8 +392,8 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     throw new UserError(`--drift-gain must be in (0, 1] (got ${o.driftGainMin})`);
   }
   if (o.speed !== undefined && !(o.speed >= 0 && o.speed < 0.5)) throw new UserError(`--speed must be in [0, 0.5) (got ${o.speed})`);
-  if (o.timeMaskMs !== undefined && !(Number.isInteger(o.timeMaskMs) && o.timeMaskMs >= 0 && o.timeMaskMs <= 500)) {
-    throw new UserError(`--time-mask must be a whole number of ms in [0, 500] (got ${o.timeMaskMs})`);
+  if (o.timeMaskMs !== undefined && !(Number.isInteger(o.timeMaskMs) && o.timeMaskMs >= 0 && o.timeMaskMs <= MAX_TIME_MASK_MS)) {
+    throw new UserError(`--time-mask must be a whole number of ms in [0, ${MAX_TIME_MASK_MS}] (got ${o.timeMaskMs})`);
   }
   if (o.timeMaskMs && o.task !== 'kws') throw new UserError('--time-mask silences a stretch of audio: it is for --task kws');
   if (o.crop === 'inception' && o.task !== 'vww') throw new UserError('--crop inception crops images: it is for --task vww');
