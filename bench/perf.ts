@@ -23,7 +23,8 @@
  * else the seeded random one) --sweep-rounds N (rounds of bench/sweep.ts; default 3, 0 to skip)
  * --json (`npm run bench -- --json`: one JSON object on stdout — per network emulatorInfPerSec,
  * ortInfPerSec, ratioToOrt, simdPeakShare; for the fixed sweep of bench/sweep.ts evalInfPerSec on 2
- * workers, workerRatio and evalOverheadShare; the text report goes to stderr).
+ * workers, workerRatio and evalOverheadShare, and the same for a sweep of realistic size, `sweepLarge`;
+ * the text report goes to stderr).
  */
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -85,6 +86,12 @@ export interface PerfJson {
     convLayersPeakShare: number;
   }>;
   sweep: SweepBench | null;
+  /**
+   * The same measurement on a sweep shaped like a real one (4 chips × 300 clips, 18,000 inferences; KWS
+   * Figure 7 is 356,000): per-sweep costs (worker start-up, programming, the float baseline) weigh as they
+   * do in use, where the fixed small sweep above magnifies them.
+   */
+  sweepLarge: SweepBench | null;
   fullArray: { programMs: number; snapshotMs: number };
   targets: Record<string, number>;
 }
@@ -323,9 +330,12 @@ export async function runPerf(o: PerfOptions): Promise<PerfJson> {
   out.fullArray = { programMs: load, snapshotMs: snap };
 
   out.sweep = null;
+  out.sweepLarge = null;
   if (o.sweepRounds > 0) {
     out.sweep = await measureSweep({ rounds: o.sweepRounds, runs: 2, items: 100, sliceMs: 1000 });
     for (const line of formatSweepBench(out.sweep).split('\n')) say(`  ${line}`);
+    out.sweepLarge = await measureSweep({ rounds: Math.min(2, o.sweepRounds), runs: 4, items: 300, sliceMs: 1000 });
+    for (const line of formatSweepBench(out.sweepLarge).split('\n')) say(`  ${line}`);
   }
   out.loadAverage1m = loadavg()[0]!;
   out.targets = TARGETS;
