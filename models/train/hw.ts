@@ -197,9 +197,9 @@ export function reestimateBatchNorm(model: AnalogModel, batches: tf.Tensor4D[], 
   });
 }
 
-/** Logits of the evaluation forward pass: clipped weights, no noise, converters at `bits` (or none). */
-export function evalLogits(model: AnalogModel, x: tf.Tensor4D, bits: number | null): tf.Tensor2D {
-  return forward(model, x, { training: false, eta: 0, bits, quantNoiseP: 1, seed: 0 });
+/** Logits of the evaluation forward pass: clipped weights, no noise, converters at `bits` (or none), every ADC at gain `adcGain` (default 1). */
+export function evalLogits(model: AnalogModel, x: tf.Tensor4D, bits: number | null, adcGain?: number): tf.Tensor2D {
+  return forward(model, x, { training: false, eta: 0, bits, quantNoiseP: 1, seed: 0, ...(adcGain === undefined ? {} : { adcGain }) });
 }
 
 /** The p-th percentile (0–100) of |values|, nearest rank. */

@@ -65,6 +65,12 @@ export interface ForwardOptions {
    * log-uniform in [driftGain, 1], and its ADC sees g·y, its output divided by g.
    */
   driftGain?: number;
+  /**
+   * Any pass: every ADC sees g·y and its output is divided by g, for this fixed g (drift at the ADC
+   * without the draw: what the chip's digital GDC meets at one time; bench/drift-gain.ts). Overrides
+   * `driftGain`.
+   */
+  adcGain?: number;
   /** Training pass: stochastic depth, the top rate of residual branches dropped per example (drop-path.ts). */
   dropPath?: number;
   /**
@@ -282,7 +288,7 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
     if (taps) taps.push({ input: tf.keep(tf.clone(raw.get(s.input)!)), preActivation: tf.keep(tf.clone(y)) });
     if (opts.bits !== null) {
       const noise = qTrain ? { p: opts.quantNoiseP, seed: subSeed(opts.seed, i, 3) } : null;
-      const g = opts.training && opts.driftGain !== undefined ? driftGainOf(opts.seed, i, opts.driftGain) : 1;
+      const g = opts.adcGain ?? (opts.training && opts.driftGain !== undefined ? driftGainOf(opts.seed, i, opts.driftGain) : 1);
       const rAdc = layer.rAdc as tf.Scalar;
       y = g === 1 ? (converter(y, rAdc, opts.bits, noise) as tf.Tensor4D) : (tf.div(converter(tf.mul(y, g), rAdc, opts.bits, noise), g) as tf.Tensor4D);
     }

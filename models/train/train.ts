@@ -339,14 +339,14 @@ function createFeatureHead(model: AnalogModel, ex: Examples, teacher: Teacher, o
 /** Examples of the first view that fix the feature head's statistics and starting map. */
 export const FEATURE_HEAD_EXAMPLES = 512;
 
-/** Top-1 accuracy of the eval forward pass (bits null = float). */
-export function accuracy(model: AnalogModel, ex: Examples, bits: number | null, batch = 256): number {
+/** Top-1 accuracy of the eval forward pass (bits null = float; adcGain: ForwardOptions.adcGain). */
+export function accuracy(model: AnalogModel, ex: Examples, bits: number | null, batch = 256, adcGain?: number): number {
   const { h, w, c } = model.graph.input;
   let correct = 0;
   for (let s = 0; s < ex.count; s += batch) {
     correct += tf.tidy(() => {
       const { x, y } = batchTensors(ex, s, batch, [h, w, c]);
-      return tf.sum(tf.cast(tf.equal(tf.argMax(evalLogits(model, x, bits), 1), y), 'int32')).dataSync()[0]!;
+      return tf.sum(tf.cast(tf.equal(tf.argMax(evalLogits(model, x, bits, adcGain), 1), y), 'int32')).dataSync()[0]!;
     });
   }
   return ex.count === 0 ? 0 : correct / ex.count;

@@ -123,4 +123,18 @@ describe('drift at the ADC (--drift-gain)', () => {
     const ev = forward(model, eye, { ...opts, training: false }).dataSync();
     for (const v of ev) expect(Math.abs(v / delta - Math.round(v / delta))).toBeLessThan(1e-3);
   });
+  it('adcGain fixes g in any pass: outputs on the grid Δ/g in evaluation; g = 1 is the plain pass', () => {
+    const l = model.layers[0]!;
+    model.S.assign(tf.scalar(1));
+    l.rAdc.assign(tf.scalar(l.wMax));
+    const bits = 4;
+    const delta = l.wMax / (2 ** (bits - 1) - 1);
+    const opts = { training: false, eta: 0, bits, quantNoiseP: 1, seed: 3 };
+    const g = 0.665;
+    const out = forward(model, eye, { ...opts, adcGain: g }).dataSync();
+    // Each output is round(g·y/Δ)·Δ/g, hand-computed from the clipped weights (y = w on the identity input).
+    out.forEach((v, i) => expect(v).toBeCloseTo((Math.max(-7, Math.min(7, Math.round((g * clipped[i]!) / delta))) * delta) / g, 5));
+    expect(Array.from(out).some((v) => Math.abs(v / delta - Math.round(v / delta)) > 0.05)).toBe(true);
+    expect(Array.from(forward(model, eye, { ...opts, adcGain: 1 }).dataSync())).toEqual(Array.from(forward(model, eye, opts).dataSync()));
+  });
 });

@@ -1,0 +1,70 @@
+/**
+ * What drift at the ADC alone costs an image (docs/training.md, "Drift at the ADC"): the trainer's
+ * evaluation pass (clipped weights, no noise, converters at the image's bits) with every ADC quantizing
+ * g·y and its output divided by g, for g the mean drift factor of a full-scale device at eval's times
+ * (paper preset, pcm-model §3–4: ν of a 25 µS target, G_D = G_P·(t/25)^−ν). The chip's digital GDC
+ * scales a layer's outputs back only after its ADC, so this isolates the converter resolution that drift
+ * takes, without programming or read noise; in seconds, where `eval` takes minutes.
+ *
+ * It predicts the chip's figures over time where the converters dominate: KWS full-4 (kws-full4-longfff,
+ * session 16) reads 86.7 / 84.3 / 85.6 / 81.5 / 76.9 % here at 25 s / 1 h / 1 d / 1 mo / 1 y against
+ * 86.7 / 85.3 / 85.9 / 81.6 / 74.6 % on 25 chips; a VWW full-4 trained with batch statistics
+ * (vww-full4-g5) 78.2 / 69.7 / 67.9 % at g = 1 / 0.78 / 0.665 against 77.5 / 69.7 / 65.7 % (25 s / 1 h / 1 d).
+ *
+ * Run: npm run tsbuild && node dist/bench/drift-gain.js kws|vww IMAGE [--gains 1,0.78,0.67,0.57,0.5]
+ */
+import { parseDuration } from '../host/cli/options.js';
+import { UserError } from '../host/errors.js';
+import { sharedDataDir } from '../host/paths.js';
+import { getGraph } from '../models/graphs/index.js';
+import { loadWeightImage } from '../models/image/load.js';
+import { initFromImage } from '../models/train/export.js';
+import { useWasmTrainingBackend } from '../models/train/kernels.js';
+import { createModel } from '../models/train/model.js';
+import { loadTaskData } from '../models/train/data.js';
+import { accuracy } from '../models/train/train.js';
+import { runIfMain } from './run-if-main.js';
+
+const TIMES = ['25s', '1h', '1d', '1mo', '1y'];
+
+/**
+ * E[(t/25)^−ν] for a full-scale target (g_rel = 1: μ_ν = 0.049 after its clip, σ_ν = 0.008, ν = |μ + σZ|),
+ * by the trapezoid rule over Z in [−8, 8]; 1 for t ≤ 25 s (the paper preset does not drift before).
+ */
+export function fullScaleDriftFactor(tS: number): number {
+  if (tS <= 25) return 1;
+  const mu = 0.049, sigma = 0.008, n = 4000, lo = -8, h = 16 / n;
+  let s = 0;
+  for (let k = 0; k <= n; k++) {
+    const z = lo + k * h;
+    const w = (k === 0 || k === n ? 0.5 : 1) * Math.exp(-0.5 * z * z);
+    s += w * Math.pow(tS / 25, -Math.abs(mu + sigma * z));
+  }
+  return (s * h) / Math.sqrt(2 * Math.PI);
+}
+
+async function main(args: string[]): Promise<void> {
+  const usage = 'usage: drift-gain.js kws|vww IMAGE [--gains g1,g2,…]';
+  const [task, path, flag, list] = args;
+  if ((task !== 'kws' && task !== 'vww') || path === undefined || (flag !== undefined && flag !== '--gains') || (flag !== undefined && list === undefined)) throw new UserError(usage);
+  const rows: { label: string; g: number }[] =
+    list === undefined
+      ? TIMES.map((t) => ({ label: t, g: fullScaleDriftFactor(parseDuration(t)) }))
+      : list.split(',').map((v) => ({ label: '', g: Number(v) }));
+  for (const r of rows) if (!(r.g > 0 && r.g <= 1)) throw new UserError(`--gains: each gain must be in (0, 1] (got "${list}")`);
+  const graph = getGraph(task);
+  const image = loadWeightImage(path, graph.name);
+  const bits = image.training?.bits;
+  if (image.training?.method !== 'full' || bits === undefined) throw new UserError(`${path} is not a full image trained at known bits: drift at the ADC needs its converters`);
+  await useWasmTrainingBackend();
+  const data = loadTaskData(task, sharedDataDir(), 0);
+  const model = createModel(graph, 0);
+  initFromImage(model, image, data.calibration(256));
+  console.log(`${path}: ${bits}-bit converters, ${data.val.count} validation examples; every ADC sees g·y, its output divided by g`);
+  for (const r of rows) {
+    const acc = accuracy(model, data.val, bits, 256, r.g);
+    console.log(`  ${r.label.padEnd(4)} g ${r.g.toFixed(3)}  ${(100 * acc).toFixed(1)} %`);
+  }
+}
+
+await runIfMain(import.meta.url, 'drift-gain', main);
