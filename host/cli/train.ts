@@ -2,7 +2,7 @@
  * `aon-cim train --task kws|vww --mode baseline|noise|full --bits 8|6|4 [--eta η] [--epochs N]
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
- * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g] [--bn-stats batch|frozen]
+ * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g [--drift-gain-shared]] [--bn-stats batch|frozen]
  * [--speed s] [--time-mask ms] [--crop light|inception] [--ema d] [--feature-kd w] [--eta-input η] [--view-seed n]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
@@ -48,6 +48,7 @@ interface TrainFlags {
   kdTemp?: number;
   mix?: MixMode;
   driftGain?: number;
+  driftGainShared?: boolean;
   speed?: number;
   timeMask?: number;
   crop?: CropMode;
@@ -179,6 +180,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--kd-temp <T>', 'distillation temperature (default 2)', parsePositiveNumber)
     .option('--mix <how>', 'vww: mix augmented images into each view: none, mixup, cutmix, mixcut (either, half each) or mosaic (a third each mixup, cutmix and a 2×2 mosaic of four images); kws: mixup only, half the keyword clips blended with another before the noise (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
+    .option('--drift-gain-shared', 'with --drift-gain: one gain per training pass for every layer (drift runs on one clock for the whole chip) instead of one per layer')
     .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
     .option('--time-mask <ms>', 'kws: silence a stretch of up to ms milliseconds (uniform length and place) in each keyword view before the noise, SpecAugment\'s time masking (e.g. 100; default off)', parseTimeMask)
     .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)
@@ -258,6 +260,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           kd: { ...(f.kdWeight !== undefined ? { weight: f.kdWeight } : {}), ...(f.kdTemp !== undefined ? { temp: f.kdTemp } : {}) },
           ...(f.mix !== undefined ? { mix: f.mix } : {}),
           ...(f.driftGain !== undefined ? { driftGainMin: f.driftGain } : {}),
+          ...(f.driftGainShared === true ? { driftGainShared: true } : {}),
           ...(f.bnStats === 'frozen' ? { bnFrozen: true } : {}),
           ...(f.speed !== undefined ? { speed: f.speed } : {}),
           ...(f.timeMask !== undefined ? { timeMaskMs: f.timeMask } : {}),

@@ -42,6 +42,8 @@ export interface HwConfig {
    * undefined = none (the paper's method).
    */
   driftGainMin?: number | null;
+  /** With driftGainMin: one gain per pass for all layers (model.ts ForwardOptions.driftGainShared). */
+  driftGainShared?: boolean;
   /** Stage 2: BN normalises with the stage-1 moving statistics, frozen (model.ts ForwardOptions.bnFrozen). */
   bnFrozen?: boolean;
   /** Stochastic depth: the top rate of residual branches dropped (model.ts ForwardOptions.dropPath); null = none. */
@@ -98,7 +100,7 @@ export function trainForwardOptions(cfg: HwConfig, seed: number): ForwardOptions
     bits: cfg.mode === 'full' ? cfg.bits : null,
     quantNoiseP: QUANT_NOISE_P,
     seed,
-    ...(cfg.mode === 'full' && cfg.driftGainMin ? { driftGain: cfg.driftGainMin } : {}),
+    ...(cfg.mode === 'full' && cfg.driftGainMin ? { driftGain: cfg.driftGainMin, ...(cfg.driftGainShared ? { driftGainShared: true } : {}) } : {}),
     ...(stage2 && cfg.bnFrozen ? { bnFrozen: true } : {}),
     ...(cfg.dropPath ? { dropPath: cfg.dropPath } : {}),
   };

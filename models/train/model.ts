@@ -66,6 +66,11 @@ export interface ForwardOptions {
    */
   driftGain?: number;
   /**
+   * With `driftGain`: one gain per pass for every layer (drift runs on one clock for the whole chip, so
+   * after a day every layer's output has shrunk about alike) instead of an independent gain per layer.
+   */
+  driftGainShared?: boolean;
+  /**
    * Any pass: every ADC sees g·y and its output is divided by g, for this fixed g (drift at the ADC
    * without the draw: what the chip's digital GDC meets at one time; bench/drift-gain.ts). Overrides
    * `driftGain`.
@@ -194,6 +199,16 @@ export function driftGainOf(seed: number, layer: number, min: number): number {
 }
 
 /**
+ * The gain layer `layer`'s ADC sees in a pass: `adcGain` when given; in a training pass with `driftGain`
+ * the layer's own draw, or layer 0's for all layers when `driftGainShared`; else 1.
+ */
+export function passDriftGain(opts: ForwardOptions, layer: number): number {
+  if (opts.adcGain !== undefined) return opts.adcGain;
+  if (!opts.training || opts.driftGain === undefined) return 1;
+  return driftGainOf(opts.seed, opts.driftGainShared ? 0 : layer, opts.driftGain);
+}
+
+/**
  * One converter (eq. 4, quantization noise when `noise` is given): the fused op on the wasm backend
  * (fused-quantize.ts), else keepMask + quantize as tfjs ops; the two give the same bits.
  */
@@ -288,7 +303,7 @@ export function forward(model: AnalogModel, x: tf.Tensor4D, opts: ForwardOptions
     if (taps) taps.push({ input: tf.keep(tf.clone(raw.get(s.input)!)), preActivation: tf.keep(tf.clone(y)) });
     if (opts.bits !== null) {
       const noise = qTrain ? { p: opts.quantNoiseP, seed: subSeed(opts.seed, i, 3) } : null;
-      const g = opts.adcGain ?? (opts.training && opts.driftGain !== undefined ? driftGainOf(opts.seed, i, opts.driftGain) : 1);
+      const g = passDriftGain(opts, i);
       const rAdc = layer.rAdc as tf.Scalar;
       y = g === 1 ? (converter(y, rAdc, opts.bits, noise) as tf.Tensor4D) : (tf.div(converter(tf.mul(y, g), rAdc, opts.bits, noise), g) as tf.Tensor4D);
     }

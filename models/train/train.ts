@@ -68,6 +68,8 @@ export interface TrainOptions {
   mix?: MixMode;
   /** `full`: model drift before each ADC with gains log-uniform in [driftGainMin, 1] (model.ts). */
   driftGainMin?: number;
+  /** With driftGainMin: one drift gain per training pass for every layer instead of one per layer. */
+  driftGainShared?: boolean;
   /** KWS: speed perturbation of each keyword clip by up to ±speed (speed.ts; default none). */
   speed?: number;
   /** KWS: a time mask of up to this many ms in each keyword view (data.ts; default none). */
@@ -164,6 +166,8 @@ export interface RunConfig {
   kdTemp?: number | null;
   mix?: MixMode | null;
   driftGainMin?: number | null;
+  /** One drift gain per pass for all layers (absent in runs made before it and when off: one per layer). */
+  driftGainShared?: boolean;
   /** KWS speed perturbation (absent in runs made before it: none). */
   speed?: number | null;
   /** KWS time mask, ms (absent in runs made before it: none). */
@@ -400,6 +404,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.speed && o.task !== 'kws') throw new UserError('--speed perturbs audio clips: it is for --task kws');
   if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
+  if (o.driftGainShared && o.driftGainMin === undefined) throw new UserError('--drift-gain-shared says how --drift-gain draws its gains: it needs --drift-gain');
   if (o.dropPath !== undefined && !(o.dropPath >= 0 && o.dropPath < 1)) throw new UserError(`--drop-path must be in [0, 1) (got ${o.dropPath})`);
   if (o.dropPath && o.task !== 'vww') throw new UserError('--drop-path drops residual branches: AnalogNet-KWS has none (it is for --task vww)');
   if (o.ema !== undefined && !(o.ema > 0 && o.ema < 1)) throw new UserError(`--ema must be in (0, 1) (got ${o.ema})`);
@@ -434,6 +439,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     kdTemp: o.teacher ? kdWanted.temp : null,
     mix: o.mix && o.mix !== 'none' ? o.mix : null,
     driftGainMin: o.driftGainMin ?? null,
+    ...(o.driftGainShared ? { driftGainShared: true } : {}),
     ...(o.bnFrozen ? { bnStats: 'frozen' as const } : {}),
     ...(o.speed ? { speed: o.speed } : {}),
     ...(o.timeMaskMs ? { timeMaskMs: o.timeMaskMs } : {}),
@@ -453,7 +459,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (stepsPerEpoch < 1) throw new UserError(`--batch ${o.batch} is larger than the ${data.trainCount} training examples`);
   const totalSteps = o.steps ?? o.epochs * stepsPerEpoch;
   const epochs = Math.ceil(totalSteps / stepsPerEpoch);
-  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, bnFrozen: config.bnStats === 'frozen', etaInput: config.etaInput ?? null, dropPath: config.dropPath ?? null };
+  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, driftGainShared: config.driftGainShared === true, bnFrozen: config.bnStats === 'frozen', etaInput: config.etaInput ?? null, dropPath: config.dropPath ?? null };
   const teacher = o.teacher ? (await import('../teacher/teacher.js')).loadTeacher(o.teacher, o.task) : null;
   const kd: KdConfig | null = teacher ? { weight: config.kdWeight!, temp: config.kdTemp! } : null;
   const teacherOwnInput = teacher !== null && !(teacher.input.h === h && teacher.input.w === w && teacher.input.c === c);

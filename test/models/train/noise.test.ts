@@ -10,7 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkGraph } from '../../../models/graphs/types.js';
 import { QUANT_NOISE_P } from '../../../models/train/hw.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
-import { createModel, driftGainOf, forward, type AnalogModel } from '../../../models/train/model.js';
+import { createModel, driftGainOf, forward, passDriftGain, type AnalogModel } from '../../../models/train/model.js';
+import { trainForwardOptions } from '../../../models/train/hw.js';
+import { train } from '../../../models/train/train.js';
+import { sharedDataDir } from '../../../host/paths.js';
 
 const C = 64;
 const graph: NetworkGraph = {
@@ -136,5 +139,22 @@ describe('drift at the ADC (--drift-gain)', () => {
     out.forEach((v, i) => expect(v).toBeCloseTo((Math.max(-7, Math.min(7, Math.round((g * clipped[i]!) / delta))) * delta) / g, 5));
     expect(Array.from(out).some((v) => Math.abs(v / delta - Math.round(v / delta)) > 0.05)).toBe(true);
     expect(Array.from(forward(model, eye, { ...opts, adcGain: 1 }).dataSync())).toEqual(Array.from(forward(model, eye, opts).dataSync()));
+  });
+  it('--drift-gain-shared: one draw per pass for every layer (layer 0\'s), per layer without it; adcGain wins; 1 outside training', () => {
+    const base = { training: true, eta: 0, bits: 4, quantNoiseP: 1, seed: 77, driftGain: 0.4 };
+    const own = [0, 1, 2, 5].map((i) => passDriftGain(base, i));
+    expect(own).toEqual([0, 1, 2, 5].map((i) => driftGainOf(77, i, 0.4)));
+    expect(new Set(own).size).toBe(4);
+    for (const i of [0, 1, 2, 5]) expect(passDriftGain({ ...base, driftGainShared: true }, i)).toBe(driftGainOf(77, 0, 0.4));
+    expect(passDriftGain({ ...base, driftGainShared: true, adcGain: 0.5 }, 3)).toBe(0.5);
+    expect(passDriftGain({ ...base, training: false }, 3)).toBe(1);
+    // The trainer's passes carry it only when asked, so runs made before it keep their draws.
+    const hw = { mode: 'full' as const, bits: 4, eta: 0.1, lr: 1e-3, driftGainMin: 0.4 };
+    expect(trainForwardOptions(hw, 1).driftGainShared).toBeUndefined();
+    expect(trainForwardOptions({ ...hw, driftGainShared: true }, 1).driftGainShared).toBe(true);
+  });
+  it('refuses --drift-gain-shared without --drift-gain, before any work', async () => {
+    const o = { task: 'kws' as const, mode: 'full' as const, bits: 4 as const, eta: 0.1, epochs: 1, batch: 8, lr: 1e-3, out: 'runs/never/x.aonw', seed: 0, dataDir: sharedDataDir(), resume: false, rangeInit: 'fitted' as const, targets: 'mean-corrected' as const, driftGainShared: true };
+    await expect(train(o)).rejects.toThrow(/needs --drift-gain/);
   });
 });
