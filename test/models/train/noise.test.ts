@@ -149,7 +149,7 @@ describe('drift at the ADC (--drift-gain)', () => {
     expect(passDriftGain({ ...base, driftGainShared: true, adcGain: 0.5 }, 3)).toBe(0.5);
     expect(passDriftGain({ ...base, training: false }, 3)).toBe(1);
     // The trainer's passes carry it only when asked, so runs made before it keep their draws.
-    const hw = { mode: 'full' as const, bits: 4, eta: 0.1, lr: 1e-3, driftGainMin: 0.4 };
+    const hw = { mode: 'full' as const, bits: 4 as const, eta: 0.1, lr: 1e-3, driftGainMin: 0.4 };
     expect(trainForwardOptions(hw, 1).driftGainShared).toBeUndefined();
     expect(trainForwardOptions({ ...hw, driftGainShared: true }, 1).driftGainShared).toBe(true);
   });
