@@ -2,18 +2,20 @@
  * What drift at the ADC alone costs an image (docs/training.md, "Drift at the ADC"): the trainer's
  * evaluation pass (clipped weights, no noise, converters at the image's bits) with every ADC quantizing
  * g·y and its output divided by g, for g the mean drift factor of a full-scale device at eval's times
- * (paper preset, pcm-model §3–4: ν of a 25 µS target, G_D = G_P·(t/25)^−ν). The chip's digital GDC
+ * (paper preset: mean G read at t over mean G read at 25 s of 200,000 devices at 25 µS, sampled on the
+ * chip's own device model, host/chip/device-stats.ts). The chip's digital GDC
  * scales a layer's outputs back only after its ADC, so this isolates the converter resolution that drift
  * takes, without programming or read noise; in seconds, where `eval` takes minutes.
  *
  * It predicts the chip's figures over time where the converters dominate: KWS full-4 (kws-full4-longfff,
- * session 16) reads 86.7 / 84.3 / 85.6 / 81.5 / 76.9 % here at 25 s / 1 h / 1 d / 1 mo / 1 y against
+ * session 16) reads 86.7 / 84.6 / 86.0 / 82.5 / 77.0 % here at 25 s / 1 h / 1 d / 1 mo / 1 y against
  * 86.7 / 85.3 / 85.9 / 81.6 / 74.6 % on 25 chips; a VWW full-4 trained with batch statistics
  * (vww-full4-g5) 78.2 / 69.7 / 67.9 % at g = 1 / 0.78 / 0.665 against 77.5 / 69.7 / 65.7 % (25 s / 1 h / 1 d).
  *
  * Run: npm run tsbuild && node dist/bench/drift-gain.js kws|vww IMAGE [--gains 1,0.78,0.67,0.57,0.5]
  */
-import { parseDuration } from '../host/cli/options.js';
+import { FIGURE7_TIMES, formatDuration, parseDurationList } from '../host/cli/options.js';
+import { deviceStats, G_MAX_US } from '../host/chip/device-stats.js';
 import { UserError } from '../host/errors.js';
 import { sharedDataDir } from '../host/paths.js';
 import { getGraph } from '../models/graphs/index.js';
@@ -25,22 +27,10 @@ import { loadTaskData } from '../models/train/data.js';
 import { accuracy } from '../models/train/train.js';
 import { runIfMain } from './run-if-main.js';
 
-const TIMES = ['25s', '1h', '1d', '1mo', '1y'];
-
-/**
- * E[(t/25)^−ν] for a full-scale target (g_rel = 1: μ_ν = 0.049 after its clip, σ_ν = 0.008, ν = |μ + σZ|),
- * by the trapezoid rule over Z in [−8, 8]; 1 for t ≤ 25 s (the paper preset does not drift before).
- */
-export function fullScaleDriftFactor(tS: number): number {
-  if (tS <= 25) return 1;
-  const mu = 0.049, sigma = 0.008, n = 4000, lo = -8, h = 16 / n;
-  let s = 0;
-  for (let k = 0; k <= n; k++) {
-    const z = lo + k * h;
-    const w = (k === 0 || k === n ? 0.5 : 1) * Math.exp(-0.5 * z * z);
-    s += w * Math.pow(tS / 25, -Math.abs(mu + sigma * z));
-  }
-  return (s * h) / Math.sqrt(2 * Math.PI);
+/** Mean G read at t over mean G read at 25 s (eval's first time), the same full-scale devices (paper preset, seeded). */
+async function fullScaleDriftFactor(tSeconds: number): Promise<number> {
+  const read = async (t: number): Promise<number> => (await deviceStats({ preset: 'paper', gUs: G_MAX_US, tSeconds: t, n: 200_000, seed: 0 })).read.mean;
+  return (await read(tSeconds)) / (await read(25));
 }
 
 async function main(args: string[]): Promise<void> {
@@ -49,7 +39,7 @@ async function main(args: string[]): Promise<void> {
   if ((task !== 'kws' && task !== 'vww') || path === undefined || (flag !== undefined && flag !== '--gains') || (flag !== undefined && list === undefined)) throw new UserError(usage);
   const rows: { label: string; g: number }[] =
     list === undefined
-      ? TIMES.map((t) => ({ label: t, g: fullScaleDriftFactor(parseDuration(t)) }))
+      ? await Promise.all(parseDurationList(FIGURE7_TIMES).map(async (t) => ({ label: formatDuration(t), g: await fullScaleDriftFactor(t) })))
       : list.split(',').map((v) => ({ label: '', g: Number(v) }));
   for (const r of rows) if (!(r.g > 0 && r.g <= 1)) throw new UserError(`--gains: each gain must be in (0, 1] (got "${list}")`);
   const graph = getGraph(task);

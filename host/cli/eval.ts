@@ -15,7 +15,7 @@ import { accuracySvg } from '../plots/accuracy-svg.js';
 import { replicationText } from '../compiler/replicate.js';
 import type { RegisterCommand } from './command.js';
 import { noteWriter, type Io } from './io.js';
-import { formatDuration, optionWithDefault, parseBitsList, parseDurationList } from './options.js';
+import { FIGURE7_TIMES, formatDuration, optionWithDefault, parseBitsList, parseDurationList } from './options.js';
 import { checkOutputPath, writeOutput } from './output-path.js';
 import { progressBar } from './progress.js';
 import { addSweepFlags, exampleChoice, type SweepFlags } from './sweep-flags.js';
@@ -109,7 +109,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
   addSweepFlags(program.command('eval'))
     .description('accuracy under PCM drift on the emulated chip: runs × times × bits, mean ± std (Figure 7)')
     .option('--model <images>', 'weight image, or one per --bits entry (comma-separated; default: the shipped image of the task)', parseImageList)
-    .addOption(optionWithDefault('--times <list>', 'times since programming, e.g. 25s,1h,1d,1mo,1y', parseDurationList, '25s,1h,1d,1mo,1y'))
+    .addOption(optionWithDefault('--times <list>', 'times since programming, e.g. 25s,1h,1d,1mo,1y', parseDurationList, FIGURE7_TIMES))
     .option('--bits <list>', 'converter bits, e.g. 8,6,4 (default: the image\'s, else 8,6,4)', parseBitsList)
     .option('--svg <file>', 'write Figure 7 (accuracy vs log time) as SVG')
     .action(async (o: EvalFlags) => {

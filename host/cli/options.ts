@@ -36,6 +36,9 @@ export function parseFiniteNumber(v: string): number {
   return n;
 }
 
+/** The times of Figure 7: `eval`'s default --times. */
+export const FIGURE7_TIMES = '25s,1h,1d,1mo,1y';
+
 const UNIT_SECONDS: Record<string, number> = { s: 1, min: 60, h: 3600, d: 86_400, mo: 30 * 86_400, y: 365 * 86_400 };
 
 /** Time since programming (contracts.md §5): "25s", "1h", "1d", "1mo", "1y", "90min" or plain seconds. */

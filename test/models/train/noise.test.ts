@@ -33,6 +33,14 @@ beforeAll(async () => {
   clipped = tf.clipByValue(l.w, -l.wMax, l.wMax).dataSync() as Float32Array;
 });
 
+/** S = 1 and r_ADC = W_max, so the ADC's step on the identity input is Δ = W_max / (2^(bits−1) − 1); returns Δ. */
+function adcAtWMax(bits: number): number {
+  const l = model.layers[0]!;
+  model.S.assign(tf.scalar(1));
+  l.rAdc.assign(tf.scalar(l.wMax));
+  return l.wMax / (2 ** (bits - 1) - 1);
+}
+
 function noiseOf(out: tf.Tensor): Float64Array {
   const o = out.dataSync();
   return Float64Array.from(o, (v, i) => v - clipped[i]!);
@@ -110,11 +118,8 @@ describe('drift at the ADC (--drift-gain)', () => {
     expect(Math.abs(mean - Math.log(min) / 2)).toBeLessThan(0.013);
   });
   it('the ADC quantizes g·y and the output is divided by g: outputs lie on the grid Δ/g; none in evaluation', () => {
-    const l = model.layers[0]!;
-    model.S.assign(tf.scalar(1));
-    l.rAdc.assign(tf.scalar(l.wMax));
     const bits = 4;
-    const delta = l.wMax / (2 ** (bits - 1) - 1);
+    const delta = adcAtWMax(bits);
     const seed = 21;
     const g = driftGainOf(seed, 0, 0.5);
     expect(g).toBeLessThan(0.999);
@@ -127,11 +132,8 @@ describe('drift at the ADC (--drift-gain)', () => {
     for (const v of ev) expect(Math.abs(v / delta - Math.round(v / delta))).toBeLessThan(1e-3);
   });
   it('adcGain fixes g in any pass: outputs on the grid Δ/g in evaluation; g = 1 is the plain pass', () => {
-    const l = model.layers[0]!;
-    model.S.assign(tf.scalar(1));
-    l.rAdc.assign(tf.scalar(l.wMax));
     const bits = 4;
-    const delta = l.wMax / (2 ** (bits - 1) - 1);
+    const delta = adcAtWMax(bits);
     const opts = { training: false, eta: 0, bits, quantNoiseP: 1, seed: 3 };
     const g = 0.665;
     const out = forward(model, eye, { ...opts, adcGain: g }).dataSync();
