@@ -3,7 +3,7 @@
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
  * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g [--drift-gain-shared]] [--bn-stats batch|frozen]
- * [--speed s] [--time-mask ms] [--crop light|inception] [--ema d] [--feature-kd w] [--eta-input η] [--view-seed n]`:
+ * [--speed s] [--time-mask ms] [--crop light|inception] [--color-jitter] [--ema d] [--feature-kd w] [--eta-input η] [--view-seed n]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
@@ -52,6 +52,7 @@ interface TrainFlags {
   speed?: number;
   timeMask?: number;
   crop?: CropMode;
+  colorJitter?: boolean;
   targets: TargetMode;
   bnStats: 'batch' | 'frozen';
   ema?: number;
@@ -184,6 +185,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
     .option('--time-mask <ms>', 'kws: silence a stretch of up to ms milliseconds (uniform length and place) in each keyword view before the noise, SpecAugment\'s time masking (e.g. 100; default off)', parseTimeMask)
     .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)
+    .option('--color-jitter', 'vww: also jitter each training view\'s contrast (0.6–1.4 about its mean luma) and colour cast (red and blue gains 0.88–1.12), so the student learns the teacher\'s answer under them (default off)')
     .option('--targets <how>', 'how the chip programs the image: mean-corrected (targets that cancel the PCM\'s mean programming error, so the chip\'s average weight is the trained one) or trained (the trained weights as they are)', parseTargets, 'mean-corrected' as const)
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
     .option('--feature-kd <w>', 'with --teacher: also match the teacher\'s pooled penultimate features through a training-only linear map, this weight in the loss (e.g. 1; default off)', parsePositiveNumber)
@@ -265,6 +267,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.speed !== undefined ? { speed: f.speed } : {}),
           ...(f.timeMask !== undefined ? { timeMaskMs: f.timeMask } : {}),
           ...(f.crop !== undefined ? { crop: f.crop } : {}),
+          ...(f.colorJitter === true ? { colorJitter: true } : {}),
           ...(f.ema !== undefined ? { ema: f.ema } : {}),
           ...(f.featureKd !== undefined ? { featureKd: f.featureKd } : {}),
           ...(f.featureGrid !== undefined ? { featureGrid: f.featureGrid } : {}),

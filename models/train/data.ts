@@ -54,6 +54,8 @@ export interface EpochView {
   teacherInput?: { h: number; w: number; c: number };
   /** VWW: how training views are cropped (default light). */
   crop?: CropMode;
+  /** VWW: contrast and colour-cast jitter on every view (augmentImage; default off). */
+  colorJitter?: boolean;
   /** KWS: speed perturbation, each keyword clip resampled by a factor uniform in [1 − s, 1 + s] (speed.ts). */
   speed?: number;
   /**
@@ -260,8 +262,12 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
  * VWW augmentation: random crop, horizontal flip, brightness ±20 %; `inception` adds saturation ±40 %.
  * Inception crops may cut the person out: with a teacher scoring the same view the student still learns
  * the right answer for it, on many more distinct views than 662 images make with light crops.
+ * `colorJitter` adds contrast 0.6–1.4 about the view's mean luma and a colour cast (red and blue gains
+ * 0.88–1.12): the teacher, trained on ~100 k photographs, holds its answer under such changes and the
+ * student held it less (docs/training.md, "Colour jitter"). Its draws come after the others, so views
+ * without it are those of runs made before the option.
  */
-export function augmentImage(img: RgbImage, rng: InitRng, crop: CropMode = 'light'): RgbImage {
+export function augmentImage(img: RgbImage, rng: InitRng, crop: CropMode = 'light', colorJitter = false): RgbImage {
   let cw: number;
   let ch: number;
   if (crop === 'inception') {
@@ -296,7 +302,20 @@ export function augmentImage(img: RgbImage, rng: InitRng, crop: CropMode = 'ligh
       }
     }
   }
+  if (colorJitter) jitterColours(rgb, 0.6 + 0.8 * rng.uniform(), 0.88 + 0.24 * rng.uniform(), 0.88 + 0.24 * rng.uniform());
   return resizeBilinear({ width: cw, height: ch, rgb }, VWW_INPUT_WIDTH, VWW_INPUT_HEIGHT);
+}
+
+/** In place: red and blue scaled by `red` and `blue`, then every channel's distance from the mean luma (BT.601) by `contrast`. */
+export function jitterColours(rgb: Uint8Array, contrast: number, red: number, blue: number): void {
+  let sum = 0;
+  for (let i = 0; i < rgb.length; i += 3) sum += 0.299 * rgb[i]! * red + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]! * blue;
+  const mean = sum / (rgb.length / 3);
+  const gains = [red, 1, blue];
+  for (let i = 0; i < rgb.length; i++) {
+    const v = mean + contrast * (rgb[i]! * gains[i % 3]! - mean);
+    rgb[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v);
+  }
 }
 
 /** VWW: images decoded once; features by the runtime's preprocessVwwFrame(). */
@@ -313,9 +332,9 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
     (isValidation(splitRow(r)) ? val : train).push(ex);
   }
   const size = VWW_INPUT_WIDTH * VWW_INPUT_HEIGHT * VWW_INPUT_CHANNELS;
-  const build = (items: Array<{ img: RgbImage; label: number }>, aug: InitRng | null, crop?: CropMode): Examples => {
+  const build = (items: Array<{ img: RgbImage; label: number }>, aug: InitRng | null, crop?: CropMode, colorJitter?: boolean): Examples => {
     const x = new Float32Array(items.length * size);
-    items.forEach((it, k) => x.set(preprocessVwwFrame(aug ? augmentImage(it.img, aug, crop) : it.img), k * size));
+    items.forEach((it, k) => x.set(preprocessVwwFrame(aug ? augmentImage(it.img, aug, crop, colorJitter) : it.img), k * size));
     return { x, y: Int32Array.from(items, (it) => it.label), count: items.length };
   };
   /** Augmented (and mixed) views, each also as the teacher sees it: the same pixels resized. */
@@ -333,18 +352,18 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
     // example is one: the views keep the data set's class balance (four random images: 94 % person).
     const fillers = items.filter((p) => p.label !== person);
     items.forEach((it, k) => {
-      let img = augmentImage(it.img, rng, view.crop);
+      let img = augmentImage(it.img, rng, view.crop, view.colorJitter);
       let lambda = 1;
       let other = it.label;
       if (view.mix === 'mosaic' && fillers.length > 0 && rng.uniform() < 1 / 3) {
-        const tiles = [0, 1, 2].map(() => augmentImage(fillers[Math.floor(rng.uniform() * fillers.length)]!.img, rng, view.crop));
+        const tiles = [0, 1, 2].map(() => augmentImage(fillers[Math.floor(rng.uniform() * fillers.length)]!.img, rng, view.crop, view.colorJitter));
         // The example's own image goes to a random cell (VWW counts a person anywhere in the view).
         const cell = Math.floor(rng.uniform() * 4);
         tiles.splice(cell, 0, img);
         img = mosaic([tiles[0]!, tiles[1]!, tiles[2]!, tiles[3]!], 0.3 + 0.4 * rng.uniform(), 0.3 + 0.4 * rng.uniform());
       } else if (view.mix && view.mix !== 'none') {
         const partner = items[Math.floor(rng.uniform() * n)]!;
-        const m = mixPair(img, augmentImage(partner.img, rng, view.crop), view.mix === 'mosaic' ? 'mixcut' : view.mix, rng);
+        const m = mixPair(img, augmentImage(partner.img, rng, view.crop, view.colorJitter), view.mix === 'mosaic' ? 'mixcut' : view.mix, rng);
         img = m.img;
         lambda = m.lambda;
         other = partner.label;
@@ -368,7 +387,7 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
     trainEpoch: (epoch, view = {}) => {
       const rng = new InitRng(view.seed ?? seed, 2000 + epoch);
       const items = shuffle([...train], rng);
-      if ((view.mix ?? 'none') === 'none' && !view.teacherInput) return build(items, rng, view.crop);
+      if ((view.mix ?? 'none') === 'none' && !view.teacherInput) return build(items, rng, view.crop, view.colorJitter);
       return buildViews(items, rng, view);
     },
     calibration: (n) => build(shuffle([...train], new InitRng(seed, 23)).slice(0, n), null),

@@ -78,6 +78,8 @@ export interface TrainOptions {
   targets?: TargetMode;
   /** VWW: how training views are cropped (data.ts CropMode; default light). */
   crop?: CropMode;
+  /** VWW: contrast and colour-cast jitter on the training views (data.ts augmentImage; default off). */
+  colorJitter?: boolean;
   /** Stage 2: BN with the init image's statistics, frozen, in training passes (hw.ts HwConfig.bnFrozen). */
   bnFrozen?: boolean;
   /** VWW: stochastic depth, the top rate of residual branches dropped per example (drop-path.ts; default none). */
@@ -174,6 +176,8 @@ export interface RunConfig {
   timeMaskMs?: number;
   /** VWW crops (absent: light). */
   crop?: CropMode | null;
+  /** VWW colour jitter (absent: off). */
+  colorJitter?: boolean;
   /** Absent in runs made before it: batch statistics. */
   bnStats?: 'batch' | 'frozen' | null;
   /** Weight averaging's decay per step (absent: none, the last step's weights are exported). */
@@ -401,6 +405,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   }
   if (o.timeMaskMs && o.task !== 'kws') throw new UserError('--time-mask silences a stretch of audio: it is for --task kws');
   if (o.crop === 'inception' && o.task !== 'vww') throw new UserError('--crop inception crops images: it is for --task vww');
+  if (o.colorJitter && o.task !== 'vww') throw new UserError('--color-jitter changes image colours: it is for --task vww');
   if (o.speed && o.task !== 'kws') throw new UserError('--speed perturbs audio clips: it is for --task kws');
   if (o.bnFrozen && stageOf(o.mode) !== 2) throw new UserError('--bn-stats frozen keeps the init image\'s BN statistics in stage 2: it needs --mode noise or full');
   if (o.driftGainMin !== undefined && o.mode !== 'full') throw new UserError('--drift-gain models drift at the ADC: it needs --mode full');
@@ -444,6 +449,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(o.speed ? { speed: o.speed } : {}),
     ...(o.timeMaskMs ? { timeMaskMs: o.timeMaskMs } : {}),
     ...(o.crop === 'inception' ? { crop: o.crop } : {}),
+    ...(o.colorJitter ? { colorJitter: true } : {}),
     ...(o.ema ? { ema: o.ema } : {}),
     ...(o.dropPath ? { dropPath: o.dropPath } : {}),
     ...(o.featureKd ? { featureKd: o.featureKd } : {}),
@@ -468,6 +474,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(config.speed ? { speed: config.speed } : {}),
     ...(config.timeMaskMs ? { timeMaskMs: config.timeMaskMs } : {}),
     ...(config.crop ? { crop: config.crop } : {}),
+    ...(config.colorJitter ? { colorJitter: true } : {}),
     ...(teacherOwnInput && teacher ? { teacherInput: teacher.input } : {}),
     ...(config.viewSeed !== undefined ? { seed: config.viewSeed } : {}),
   };
