@@ -17,7 +17,7 @@ import { getGraph } from '../models/graphs/index.js';
 import { FloatForwarder } from '../models/image/float-forward-fast.js';
 import { loadWeightImage } from '../models/image/load.js';
 import { loadTeacherDataset, vwwTeacherPixels } from '../models/teacher/inputs.js';
-import { defaultTeacherPath, loadTeacher } from '../models/teacher/teacher.js';
+import { defaultTeacherPath, loadTeacher, TEACHER_INPUT } from '../models/teacher/teacher.js';
 import { useWasmTrainingBackend } from '../models/train/kernels.js';
 import { SHIFTED_VIEWS } from './vww-shift-views.js';
 import { runIfMain } from './run-if-main.js';
@@ -48,9 +48,10 @@ async function main(args: string[]): Promise<void> {
   const agree = new Map<string, number[]>(nets.map((m) => [m.name, []]));
   for (const view of SHIFTED_VIEWS) {
     const shown = images.map(view.apply);
-    const tIn = new Float32Array(n * 96 * 96 * 3);
-    shown.forEach((im, k) => tIn.set(vwwTeacherPixels(im), k * 96 * 96 * 3));
-    const t = tf.tidy(() => teacher.logits(tf.tensor4d(tIn, [n, 96, 96, 3])).arraySync() as number[][]).map(argmax);
+    const { h, w, c } = TEACHER_INPUT.vww;
+    const tIn = new Float32Array(n * h * w * c);
+    shown.forEach((im, k) => tIn.set(vwwTeacherPixels(im), k * h * w * c));
+    const t = tf.tidy(() => teacher.logits(tf.tensor4d(tIn, [n, h, w, c])).arraySync() as number[][]).map(argmax);
     acc.get('teacher')!.push(rate(t, labels));
     for (const { name, net } of nets) {
       const s = shown.map((im) => argmax(net.forward(preprocessVwwFrame(im))));
@@ -62,7 +63,7 @@ async function main(args: string[]): Promise<void> {
   const names = SHIFTED_VIEWS.map((v) => v.name.padStart(7)).join('');
   console.log(`${n} held-out images (split seed 0), float; "shifted" = mean over the views after the first`);
   console.log(`accuracy %`.padEnd(40) + names + '  shifted');
-  for (const [name, v] of acc) console.log(name.slice(-38).padEnd(40) + v.map(pct).join('') + pct(mean(v.slice(1))) + '  ');
+  for (const [name, v] of acc) console.log(name.slice(-38).padEnd(40) + v.map(pct).join('') + pct(mean(v.slice(1))));
   console.log(`agreement with the teacher %`.padEnd(40) + names + '  shifted');
   for (const [name, v] of agree) console.log(name.slice(-38).padEnd(40) + v.map(pct).join('') + pct(mean(v.slice(1))));
 }
