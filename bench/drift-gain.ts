@@ -27,19 +27,20 @@ import { loadTaskData } from '../models/train/data.js';
 import { accuracy } from '../models/train/train.js';
 import { runIfMain } from './run-if-main.js';
 
-/** Mean G read at t over mean G read at 25 s (eval's first time), the same full-scale devices (paper preset, seeded). */
-async function fullScaleDriftFactor(tSeconds: number): Promise<number> {
-  const read = async (t: number): Promise<number> => (await deviceStats({ preset: 'paper', gUs: G_MAX_US, tSeconds: t, n: 200_000, seed: 0 })).read.mean;
-  return (await read(tSeconds)) / (await read(25));
+/** Mean G read at t of the same full-scale devices (paper preset, seeded). */
+async function fullScaleRead(tSeconds: number): Promise<number> {
+  return (await deviceStats({ preset: 'paper', gUs: G_MAX_US, tSeconds, n: 200_000, seed: 0 })).read.mean;
 }
 
 async function main(args: string[]): Promise<void> {
   const usage = 'usage: drift-gain.js kws|vww IMAGE [--gains g1,g2,…]';
   const [task, path, flag, list] = args;
   if ((task !== 'kws' && task !== 'vww') || path === undefined || (flag !== undefined && flag !== '--gains') || (flag !== undefined && list === undefined)) throw new UserError(usage);
+  // g: the mean read at each time over the mean read at 25 s (eval's first time).
+  const at25s = list === undefined ? await fullScaleRead(25) : 0;
   const rows: { label: string; g: number }[] =
     list === undefined
-      ? await Promise.all(parseDurationList(FIGURE7_TIMES).map(async (t) => ({ label: formatDuration(t), g: await fullScaleDriftFactor(t) })))
+      ? await Promise.all(parseDurationList(FIGURE7_TIMES).map(async (t) => ({ label: formatDuration(t), g: (await fullScaleRead(t)) / at25s })))
       : list.split(',').map((v) => ({ label: '', g: Number(v) }));
   for (const r of rows) if (!(r.g > 0 && r.g <= 1)) throw new UserError(`--gains: each gain must be in (0, 1] (got "${list}")`);
   const graph = getGraph(task);

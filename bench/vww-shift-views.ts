@@ -1,8 +1,8 @@
 /**
  * The fixed shifted views of bench/vww-shift.ts: each maps a decoded RGB image to one of the same size.
  * Deterministic (no draws), so two runs and two networks see the same pixels. The photometric ones lie
- * partly outside what the trainer's views draw (brightness 0.8–1.2, saturation 0.6–1.4, `--color-jitter`
- * contrast 0.6–1.4 and casts 0.88–1.12); grey and blur are drawn by no training view.
+ * partly outside what the trainer's views draw (models/train/data.ts augmentImage and color-jitter.ts);
+ * grey and blur are drawn by no training view.
  */
 import type { RgbImage } from '../host/vision/decode.js';
 import { resizeBilinear } from '../host/vision/resize.js';

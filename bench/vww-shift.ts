@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../host/errors.js';
+import { argmax } from '../host/eval/run.js';
 import { sharedDataDir } from '../host/paths.js';
 import { decodeImageFile } from '../host/vision/decode.js';
 import { preprocessVwwFrame } from '../host/vision/normalize.js';
@@ -22,11 +23,6 @@ import { useWasmTrainingBackend } from '../models/train/kernels.js';
 import { SHIFTED_VIEWS } from './vww-shift-views.js';
 import { runIfMain } from './run-if-main.js';
 
-const argmax = (v: ArrayLike<number>): number => {
-  let b = 0;
-  for (let i = 1; i < v.length; i++) if (v[i]! > v[b]!) b = i;
-  return b;
-};
 const pct = (a: number): string => (100 * a).toFixed(1).padStart(7);
 
 async function main(args: string[]): Promise<void> {
@@ -51,7 +47,9 @@ async function main(args: string[]): Promise<void> {
     const { h, w, c } = TEACHER_INPUT.vww;
     const tIn = new Float32Array(n * h * w * c);
     shown.forEach((im, k) => tIn.set(vwwTeacherPixels(im), k * h * w * c));
-    const t = tf.tidy(() => teacher.logits(tf.tensor4d(tIn, [n, h, w, c])).arraySync() as number[][]).map(argmax);
+    const tl = tf.tidy(() => teacher.logits(tf.tensor4d(tIn, [n, h, w, c])).dataSync() as Float32Array);
+    const k = tl.length / n;
+    const t = Array.from({ length: n }, (_, i) => argmax(tl.subarray(i * k, (i + 1) * k)));
     acc.get('teacher')!.push(rate(t, labels));
     for (const { name, net } of nets) {
       const s = shown.map((im) => argmax(net.forward(preprocessVwwFrame(im))));

@@ -17,6 +17,7 @@ import type { EpochLog, TrainProgress } from '../../models/train/train.js';
 import { MAX_TIME_MASK_MS, RANGE_INITS, type RangeInit } from '../../models/train/options.js';
 import { MIX_MODES, type MixMode } from '../../models/train/mix.js';
 import { CROP_MODES, type CropMode } from '../../models/train/crop-modes.js';
+import { COLOR_JITTER_RANGES } from '../../models/train/color-jitter.js';
 import { TARGET_MODES, type TargetMode } from '../../models/image/programming-targets.js';
 import type { Io } from './io.js';
 import type { RegisterCommand } from './command.js';
@@ -185,7 +186,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--speed <s>', 'kws: speed perturbation, each keyword clip played 1 ± s times as fast (uniform; e.g. 0.15; default off)', parseSpeed)
     .option('--time-mask <ms>', 'kws: silence a stretch of up to ms milliseconds (uniform length and place) in each keyword view before the noise, SpecAugment\'s time masking (e.g. 100; default off)', parseTimeMask)
     .option('--crop <how>', 'vww: training crops: light (80–100 % of each side, the default) or inception (25–100 % of the area, aspect 3/4–4/3, saturation ±40 %; for distillation)', parseCrop)
-    .option('--color-jitter', 'vww: also jitter each training view\'s contrast (0.6–1.4 about its mean luma) and colour cast (red and blue gains 0.88–1.12), so the student learns the teacher\'s answer under them (default off)')
+    .option('--color-jitter', `vww: also jitter each training view (${COLOR_JITTER_RANGES}), so the student learns the teacher's answer under them (default off)`)
     .option('--targets <how>', 'how the chip programs the image: mean-corrected (targets that cancel the PCM\'s mean programming error, so the chip\'s average weight is the trained one) or trained (the trained weights as they are)', parseTargets, 'mean-corrected' as const)
     .option('--bn-stats <how>', 'stage 2: BN in training passes normalises with the batch\'s statistics (batch, the default) or the init image\'s, frozen (frozen: the weight noise\'s per-channel shifts then reach the loss, as on the chip)', parseBnStats, 'batch' as const)
     .option('--feature-kd <w>', 'with --teacher: also match the teacher\'s pooled penultimate features through a training-only linear map, this weight in the loss (e.g. 1; default off)', parsePositiveNumber)

@@ -22,6 +22,7 @@ import { mixPair, type MixMode } from './mix.js';
 import { mosaic } from './mosaic.js';
 import { changeSpeed } from './speed.js';
 import type { CropMode } from './crop-modes.js';
+import { jitterView } from './color-jitter.js';
 import { shuffleInPlace, validationPredicate, type SplitRow } from '../../host/eval/split.js';
 
 export { VALIDATION_FRACTION } from '../../host/eval/split.js';
@@ -262,10 +263,8 @@ export function loadKws(dataDir: string, seed: number, limit?: number): TaskData
  * VWW augmentation: random crop, horizontal flip, brightness ±20 %; `inception` adds saturation ±40 %.
  * Inception crops may cut the person out: with a teacher scoring the same view the student still learns
  * the right answer for it, on many more distinct views than 662 images make with light crops.
- * `colorJitter` adds contrast 0.6–1.4 about the view's mean luma and a colour cast (red and blue gains
- * 0.88–1.12): the teacher, trained on ~100 k photographs, holds its answer under such changes and the
- * student held it less (docs/training.md, "Colour jitter"). Its draws come after the others, so views
- * without it are those of runs made before the option.
+ * `colorJitter` adds color-jitter.ts's contrast and colour cast, drawn after the others (views without it
+ * are those of runs made before the option).
  */
 export function augmentImage(img: RgbImage, rng: InitRng, crop: CropMode = 'light', colorJitter = false): RgbImage {
   let cw: number;
@@ -302,20 +301,8 @@ export function augmentImage(img: RgbImage, rng: InitRng, crop: CropMode = 'ligh
       }
     }
   }
-  if (colorJitter) jitterColours(rgb, 0.6 + 0.8 * rng.uniform(), 0.88 + 0.24 * rng.uniform(), 0.88 + 0.24 * rng.uniform());
+  if (colorJitter) jitterView(rgb, rng);
   return resizeBilinear({ width: cw, height: ch, rgb }, VWW_INPUT_WIDTH, VWW_INPUT_HEIGHT);
-}
-
-/** In place: red and blue scaled by `red` and `blue`, then every channel's distance from the mean luma (BT.601) by `contrast`. */
-export function jitterColours(rgb: Uint8Array, contrast: number, red: number, blue: number): void {
-  let sum = 0;
-  for (let i = 0; i < rgb.length; i += 3) sum += 0.299 * rgb[i]! * red + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]! * blue;
-  const mean = sum / (rgb.length / 3);
-  const gains = [red, 1, blue];
-  for (let i = 0; i < rgb.length; i++) {
-    const v = mean + contrast * (rgb[i]! * gains[i % 3]! - mean);
-    rgb[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v);
-  }
 }
 
 /** VWW: images decoded once; features by the runtime's preprocessVwwFrame(). */

@@ -4,11 +4,13 @@
  * stream (whose crop and brightness draws come before the jitter's, so they match the view without it);
  * views without the option are those of runs made before it; refused for KWS.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from '../../../host/vision/decode.js';
 import { sharedDataDir } from '../../../host/paths.js';
 import { InitRng } from '../../../models/image/prng.js';
-import { augmentImage, jitterColours, loadVww } from '../../../models/train/data.js';
+import { jitterColours } from '../../../models/train/color-jitter.js';
+import { augmentImage, loadVww } from '../../../models/train/data.js';
 import { train } from '../../../models/train/train.js';
 
 describe('VWW colour jitter', () => {
@@ -54,6 +56,8 @@ describe('VWW colour jitter', () => {
   it('the trainer\'s views: off = runs made before the option; on differs, same labels', () => {
     const data = loadVww(sharedDataDir(), 0, 40);
     const plain = data.trainEpoch(1, { crop: 'inception' });
+    // The same views as the trainer before the option (commit dad45d5): first 16 hex digits of sha256(x).
+    expect(createHash('sha256').update(Buffer.from(plain.x.buffer, plain.x.byteOffset, plain.x.byteLength)).digest('hex').slice(0, 16)).toBe('f3d31446511fbc51');
     const off = data.trainEpoch(1, { crop: 'inception', colorJitter: false });
     expect(Buffer.from(off.x.buffer).equals(Buffer.from(plain.x.buffer))).toBe(true);
     const on = data.trainEpoch(1, { crop: 'inception', colorJitter: true });
