@@ -2,7 +2,7 @@
  * `aon-cim train --task kws|vww --mode baseline|noise|full --bits 8|6|4 [--eta η] [--epochs N]
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
- * [--kd-weight w] [--kd-temp T] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g [--drift-gain-shared]] [--bn-stats batch|frozen]
+ * [--kd-weight w] [--kd-temp T] [--teacher-prior none|fit|fit-init] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g [--drift-gain-shared]] [--bn-stats batch|frozen]
  * [--speed s] [--time-mask ms] [--crop light|inception] [--color-jitter] [--ema d] [--feature-kd w] [--eta-input η] [--view-seed n]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
@@ -14,7 +14,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Bits } from '../chip/program.js';
 import { sharedDataDir } from '../paths.js';
 import type { EpochLog, TrainProgress } from '../../models/train/train.js';
-import { MAX_TIME_MASK_MS, RANGE_INITS, type RangeInit } from '../../models/train/options.js';
+import { MAX_TIME_MASK_MS, RANGE_INITS, TEACHER_PRIORS, type RangeInit, type TeacherPrior } from '../../models/train/options.js';
 import { MIX_MODES, type MixMode } from '../../models/train/mix.js';
 import { CROP_MODES, type CropMode } from '../../models/train/crop-modes.js';
 import { COLOR_JITTER_RANGES } from '../../models/train/color-jitter.js';
@@ -47,6 +47,7 @@ interface TrainFlags {
   teacher?: string;
   kdWeight?: number;
   kdTemp?: number;
+  teacherPrior?: TeacherPrior | 'none';
   mix?: MixMode;
   driftGain?: number;
   driftGainShared?: boolean;
@@ -62,6 +63,11 @@ interface TrainFlags {
   dropPath?: number;
   viewSeed?: number;
   force?: boolean;
+}
+
+function parseTeacherPrior(v: string): TeacherPrior | 'none' {
+  if (v !== 'none' && !(TEACHER_PRIORS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected none or ${TEACHER_PRIORS.join(' or ')} (got ${v})`);
+  return v as TeacherPrior | 'none';
 }
 
 function parseTargets(v: string): TargetMode {
@@ -180,6 +186,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--teacher <file>', 'distil from this TFLite teacher (e.g. ../shared/teachers/kws_ref_model_float32.tflite)')
     .option('--kd-weight <w>', 'share of the teacher\'s softened scores in the loss, [0, 1] (default 0.9)', parseUnitInterval('kd-weight', false))
     .option('--kd-temp <T>', 'distillation temperature (default 2)', parsePositiveNumber)
+    .option('--teacher-prior <how>', 'with --teacher: none (its scores as they are, the default), fit (add per-class offsets fitted by maximum likelihood on the run\'s unaugmented training examples before softening: the teacher learnt another data set\'s class balance; KWS\'s calls 2.8 logits too much "unknown" here) or fit-init (also add them to the --init image\'s class scores: to continue a student distilled without them)', parseTeacherPrior)
     .option('--mix <how>', 'vww: mix augmented images into each view: none, mixup, cutmix, mixcut (either, half each) or mosaic (a third each mixup, cutmix and a 2×2 mosaic of four images); kws: mixup only, half the keyword clips blended with another before the noise (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
     .option('--drift-gain-shared', 'with --drift-gain: one gain per training pass for every layer (drift runs on one clock for the whole chip) instead of one per layer')
@@ -261,6 +268,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           rangeInit: f.rangeInit,
           ...(f.teacher !== undefined ? { teacher: f.teacher } : {}),
           kd: { ...(f.kdWeight !== undefined ? { weight: f.kdWeight } : {}), ...(f.kdTemp !== undefined ? { temp: f.kdTemp } : {}) },
+          ...(f.teacherPrior !== undefined && f.teacherPrior !== 'none' ? { teacherPrior: f.teacherPrior } : {}),
           ...(f.mix !== undefined ? { mix: f.mix } : {}),
           ...(f.driftGain !== undefined ? { driftGainMin: f.driftGain } : {}),
           ...(f.driftGainShared === true ? { driftGainShared: true } : {}),

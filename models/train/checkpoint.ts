@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../host/errors.js';
 import type { AdamState } from './adam.js';
 import type { FeatureHeadState } from './feature-distill.js';
+import type { FittedOffsets } from './teacher-prior.js';
 import { allVariables, type AnalogModel } from './model.js';
 
 export interface Checkpoint<Config, LogEntry> {
@@ -27,6 +28,8 @@ export interface Checkpoint<Config, LogEntry> {
   average?: Float32Array[] | null;
   /** Runs with feature distillation: the head and its optimiser (feature-distill.ts); absent otherwise. */
   featureHead?: FeatureHeadState | null;
+  /** Runs with --teacher-prior fit: the offsets fitted at the start (teacher-prior.ts), reused on resume. */
+  teacherPrior?: FittedOffsets;
   log: LogEntry[];
 }
 

@@ -79,8 +79,11 @@ export interface TaskData {
   val: Examples;
   /** One epoch of augmented, shuffled training examples (deterministic in seed, epoch and view). */
   trainEpoch(epoch: number, view?: EpochView): Examples;
-  /** Unaugmented training examples (range calibration), the first `n` in a seeded order. */
-  calibration(n: number): Examples;
+  /**
+   * Unaugmented training examples (range calibration), the first `n` in a seeded order; with `teacherInput`
+   * (VWW) also as the teacher sees them (teacherX).
+   */
+  calibration(n: number, teacherInput?: { h: number; w: number; c: number }): Examples;
   /** For the log and the image: e.g. "speech_commands: 3,350 train / 843 val clips, split by speaker". */
   description: string;
 }
@@ -324,6 +327,12 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
     items.forEach((it, k) => x.set(preprocessVwwFrame(aug ? augmentImage(it.img, aug, crop, colorJitter) : it.img), k * size));
     return { x, y: Int32Array.from(items, (it) => it.label), count: items.length };
   };
+  /** A view as the teacher sees it: the same pixels resized to its input, in [0, 1]. */
+  const teacherPixelsInto = (img: RgbImage, t: { h: number; w: number; c: number }, out: Float32Array, k: number): void => {
+    const tSize = t.h * t.w * t.c;
+    const small = resizeBilinear(img, t.w, t.h).rgb;
+    for (let i = 0; i < tSize; i++) out[k * tSize + i] = small[i]! / 255;
+  };
   /** Augmented (and mixed) views, each also as the teacher sees it: the same pixels resized. */
   const buildViews = (items: Array<{ img: RgbImage; label: number }>, rng: InitRng, view: EpochView): Examples => {
     const n = items.length;
@@ -359,10 +368,7 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
       soft[k * classes + other]! += 1 - lambda;
       y[k] = lambda >= 0.5 ? it.label : other;
       x.set(preprocessVwwFrame(img), k * size);
-      if (t && teacherX) {
-        const small = resizeBilinear(img, t.w, t.h).rgb;
-        for (let i = 0; i < tSize; i++) teacherX[k * tSize + i] = small[i]! / 255;
-      }
+      if (t && teacherX) teacherPixelsInto(img, t, teacherX, k);
     });
     return { x, y, count: n, soft, ...(teacherX ? { teacherX } : {}) };
   };
@@ -377,7 +383,14 @@ export function loadVww(dataDir: string, seed: number, limit?: number): TaskData
       if ((view.mix ?? 'none') === 'none' && !view.teacherInput) return build(items, rng, view.crop, view.colorJitter);
       return buildViews(items, rng, view);
     },
-    calibration: (n) => build(shuffle([...train], new InitRng(seed, 23)).slice(0, n), null),
+    calibration: (n, t) => {
+      const items = shuffle([...train], new InitRng(seed, 23)).slice(0, n);
+      const ex = build(items, null);
+      if (!t) return ex;
+      const teacherX = new Float32Array(items.length * t.h * t.w * t.c);
+      items.forEach((it, k) => teacherPixelsInto(it.img, t, teacherX, k));
+      return { ...ex, teacherX };
+    },
     description: `vww: ${train.length} train / ${val.length} validation images, split by image, seed ${seed}`,
   };
 }

@@ -23,3 +23,10 @@ export const DEFAULT_KD: KdConfig = { weight: 0.9, temp: 2 };
 
 /** KWS `--time-mask`: the longest silenced stretch allowed, in ms (half a 1 s clip). */
 export const MAX_TIME_MASK_MS = 500;
+
+/**
+ * `--teacher-prior`: 'fit' distils from the teacher's logits plus offsets fitted on our training split
+ * (teacher-prior.ts); 'fit-init' also adds them to the --init image's class scores first.
+ */
+export type TeacherPrior = 'fit' | 'fit-init';
+export const TEACHER_PRIORS: readonly TeacherPrior[] = ['fit', 'fit-init'];

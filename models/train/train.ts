@@ -25,6 +25,8 @@ import { useWasmTrainingBackend } from './kernels.js';
 import { createModel, disposeModel, forward, rangeVariables, weightVariables, type AnalogModel, type PooledOut } from './model.js';
 import { concatRows, FeatureHead, featureStats, gridPool, ridgeFit, standardiseRows, studentFeatureRows } from './feature-distill.js';
 import { WeightAverage } from './weight-average.js';
+import { fitLogitOffsets, withOutputOffsets, type FittedOffsets } from './teacher-prior.js';
+import { TEACHER_PRIORS, type TeacherPrior } from './options.js';
 import type { Teacher } from '../teacher/teacher.js';
 import { withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
 
@@ -64,6 +66,8 @@ export interface TrainOptions {
   teacher?: string;
   /** Distillation weight and temperature (with `teacher`; each defaults to distill.ts DEFAULT_KD's). */
   kd?: Partial<KdConfig>;
+  /** With `teacher`: 'fit' = distil from its logits plus per-class offsets fitted on our training split (teacher-prior.ts; default none). */
+  teacherPrior?: TeacherPrior;
   /** VWW: mix pairs of augmented images into each view (mix.ts); KWS: mixup of clips only (default none). */
   mix?: MixMode;
   /** `full`: model drift before each ADC with gains log-uniform in [driftGainMin, 1] (model.ts). */
@@ -143,6 +147,8 @@ export interface TrainLog {
     samplesPerSec: number;
   };
   image: string;
+  /** With --teacher-prior fit: the offsets distilled with and what they did to the teacher on the training split. */
+  teacherPrior?: FittedOffsets;
   /** How the image is marked: programmed at targets corrected for the PCM's mean error, or at its weights (absent in older logs: trained). */
   targets?: TargetMode;
   createdAt: string;
@@ -166,6 +172,8 @@ export interface RunConfig {
   teacher?: string | null;
   kdWeight?: number | null;
   kdTemp?: number | null;
+  /** The teacher's class prior refitted to ours (absent: its own). */
+  teacherPrior?: TeacherPrior;
   mix?: MixMode | null;
   driftGainMin?: number | null;
   /** One drift gain per pass for all layers (absent in runs made before it and when off: one per layer). */
@@ -276,6 +284,20 @@ function teacherBatch(ex: Examples, start: number, n: number, teacher: Teacher, 
   return tf.tensor4d(src.subarray(start * per, (start + n) * per), [n, h, w, c]);
 }
 
+/** Teacher logits on every unaugmented training example, batched; then the offsets fitted to their labels (teacher-prior.ts). */
+function fitTeacherPrior(teacher: Teacher, data: TaskData, ownInput: boolean): FittedOffsets {
+  const ex = data.calibration(data.trainCount, ownInput ? teacher.input : undefined);
+  const logits: number[] = [];
+  for (let s = 0; s < ex.count; s += 256) {
+    const k = Math.min(256, ex.count - s);
+    const tx = teacherBatch(ex, s, k, teacher, ownInput);
+    const t = tf.tidy(() => teacher.logits(tx));
+    logits.push(...(t.dataSync() as Float32Array));
+    tf.dispose([t, tx]);
+  }
+  return fitLogitOffsets(logits, ex.y, logits.length / ex.count);
+}
+
 /** A batch's label blends (mixed views), the teacher's logits on the same views and (features) its pooled features. */
 function stepTargets(
   ex: Examples,
@@ -286,6 +308,7 @@ function stepTargets(
   ownInput: boolean,
   features: boolean,
   grid: number | null = null,
+  offsets: tf.Tensor1D | null = null,
 ): { soft?: tf.Tensor2D; teacher?: tf.Tensor2D; teacherFeatures?: tf.Tensor2D } {
   const out: { soft?: tf.Tensor2D; teacher?: tf.Tensor2D; teacherFeatures?: tf.Tensor2D } = {};
   if (ex.soft) out.soft = tf.tensor2d(ex.soft.subarray(start * classes, (start + n) * classes), [n, classes]);
@@ -299,6 +322,11 @@ function stepTargets(
       out.teacher = tf.tidy(() => teacher.logits(tx));
     }
     tx.dispose();
+    if (offsets) {
+      const raw = out.teacher;
+      out.teacher = tf.add(raw, offsets) as tf.Tensor2D;
+      raw.dispose();
+    }
   }
   return out;
 }
@@ -417,6 +445,9 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.featureGrid !== undefined && !(Number.isInteger(o.featureGrid) && o.featureGrid >= 1)) throw new UserError(`--feature-grid must be a whole number of cells ≥ 1 (got ${o.featureGrid})`);
   if (o.featureGrid !== undefined && o.featureKd === undefined) throw new UserError('--feature-grid says where --feature-kd matches the teacher: it needs --feature-kd');
   if (o.featureKd !== undefined && o.teacher === undefined) throw new UserError('--feature-kd matches a teacher\'s features: it needs --teacher');
+  if (o.teacherPrior !== undefined && !TEACHER_PRIORS.includes(o.teacherPrior)) throw new UserError(`--teacher-prior must be one of ${TEACHER_PRIORS.join(', ')} (got ${String(o.teacherPrior)})`);
+  if (o.teacherPrior !== undefined && o.teacher === undefined) throw new UserError(`--teacher-prior ${o.teacherPrior} corrects a teacher's scores: it needs --teacher`);
+  if (o.teacherPrior === 'fit-init' && o.init === undefined && stageOf(o.mode) !== 2) throw new UserError('--teacher-prior fit-init shifts the --init image\'s class scores: it needs --init');
   if (o.teacher !== undefined && !existsSync(o.teacher)) throw new UserError(`teacher not found: ${o.teacher}`);
   // Before any work (and before a resumed run's last epochs): a bad --out must not cost a run.
   checkOutPath(o.out, o.force === true || o.resume);
@@ -442,6 +473,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     teacher: o.teacher ? portablePath(o.teacher) : null,
     kdWeight: o.teacher ? kdWanted.weight : null,
     kdTemp: o.teacher ? kdWanted.temp : null,
+    ...(o.teacherPrior !== undefined ? { teacherPrior: o.teacherPrior } : {}),
     mix: o.mix && o.mix !== 'none' ? o.mix : null,
     driftGainMin: o.driftGainMin ?? null,
     ...(o.driftGainShared ? { driftGainShared: true } : {}),
@@ -479,6 +511,19 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(config.viewSeed !== undefined ? { seed: config.viewSeed } : {}),
   };
   if (teacherOwnInput && o.task !== 'vww') throw new UserError(`teacher ${o.teacher} takes ${teacher!.input.h}×${teacher!.input.w}×${teacher!.input.c}, the network ${h}×${w}×${c}`);
+  const ckptPath = join(o.checkpointDir ?? join('checkpoints', runName(config)), 'state.json');
+  // A resumed run distils with the offsets it started with (stored in its checkpoint), not a refit.
+  const ck = o.resume ? loadCheckpoint<RunConfig, EpochLog>(ckptPath) : null;
+  if (ck && !sameConfig(ck.config, config)) {
+    throw new UserError(`checkpoint ${ckptPath} was made with other settings: ${JSON.stringify(ck.config)}`);
+  }
+  const resumedOffsets = ck?.teacherPrior ?? null;
+  const prior = teacher && config.teacherPrior !== undefined ? (resumedOffsets ?? fitTeacherPrior(teacher, data, teacherOwnInput)) : null;
+  if (prior) {
+    const fmt = (v: number) => (100 * v).toFixed(1);
+    o.onInfo?.(`teacher prior: offsets ${prior.offsets.map((v) => v.toFixed(2)).join(' ')} (${graph.classes.join(' ')}); the teacher on the training split ${fmt(prior.accuracyBefore)} → ${fmt(prior.accuracyAfter)} %`);
+  }
+  const teacherOffsets = prior ? tf.tensor1d(prior.offsets) : null;
 
   const model = createModel(graph, o.seed);
   let initImage: WeightImage | null = null;
@@ -487,6 +532,8 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     if (expectsCentredInput(graph.name, initImage.training.method) && initImage.training.input !== 'centred') {
       o.onInfo?.(`${init} was trained on the VWW input x/255 in [0, 1]; this run trains it on the centred input (docs/training.md, "Centred VWW input")`);
     }
+    // fit-init: the init, distilled from the uncorrected teacher, inherited its prior; start it from the corrected one.
+    if (prior && config.teacherPrior === 'fit-init') initImage = withOutputOffsets(initImage, prior.offsets);
     initFromImage(model, initImage, data.calibration(256));
     if (o.mode === 'full') {
       if (config.rangeInit === 'image') {
@@ -510,17 +557,12 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   const featureHead = teacher && config.featureKd
     ? createFeatureHead(model, data.trainEpoch(0, view), teacher, teacherOwnInput, o.mode === 'full' ? o.bits : null, FEATURE_HEAD_EXAMPLES, config.featureGrid ?? null)
     : null;
-  const ckptPath = join(o.checkpointDir ?? join('checkpoints', runName(config)), 'state.json');
   let startEpoch = 0;
   let step = 0;
   let epochLogs: EpochLog[] = [];
   let averageState: Float32Array[] | undefined;
   if (o.resume) {
-    const ck = loadCheckpoint<RunConfig, EpochLog>(ckptPath);
     if (ck) {
-      if (!sameConfig(ck.config, config)) {
-        throw new UserError(`checkpoint ${ckptPath} was made with other settings: ${JSON.stringify(ck.config)}`);
-      }
       restoreModelState(model, ck.variables, ck.wMax);
       opt.weights.setState(ck.weightsOpt);
       if (opt.ranges && ck.rangesOpt) opt.ranges.setState(ck.rangesOpt);
@@ -571,7 +613,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     for (let b = 0; b < stepsPerEpoch && step < totalSteps; b++) {
       const tStep = performance.now();
       const { x, y } = batchTensors(ex, b * o.batch, o.batch, [h, w, c]);
-      const extra = stepTargets(ex, b * o.batch, x.shape[0], graph.classes.length, teacher, teacherOwnInput, featureHead !== null, config.featureGrid ?? null);
+      const extra = stepTargets(ex, b * o.batch, x.shape[0], graph.classes.length, teacher, teacherOwnInput, featureHead !== null, config.featureGrid ?? null, teacherOffsets);
       const features = featureHead && extra.teacherFeatures
         ? { teacher: extra.teacherFeatures, head: featureHead, weight: config.featureKd!, grid: config.featureGrid ?? null }
         : undefined;
@@ -625,6 +667,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       rangesOpt: opt.ranges?.getState() ?? null,
       ...(average ? { average: average.state() } : {}),
       ...(featureHead ? { featureHead: featureHead.state() } : {}),
+      ...(prior ? { teacherPrior: prior } : {}),
       log: epochLogs,
     });
     if (o.stopAfterEpochs !== undefined && epoch + 1 - startEpoch >= o.stopAfterEpochs && epoch + 1 < epochs) {
@@ -632,6 +675,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       opt.ranges?.dispose();
       average?.dispose();
       featureHead?.dispose();
+      teacherOffsets?.dispose();
       disposeModel(model);
       teacher?.dispose();
       return { stopped: true, epoch: epoch + 1, checkpoint: ckptPath };
@@ -697,6 +741,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       samplesPerSec: runSamplesPerSec(epochLogs),
     },
     image: o.out,
+    ...(prior ? { teacherPrior: prior } : {}),
     targets,
     createdAt: meta.createdAt,
   };
@@ -705,6 +750,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   opt.weights.dispose();
   opt.ranges?.dispose();
   featureHead?.dispose();
+  teacherOffsets?.dispose();
   disposeModel(model);
   teacher?.dispose();
   return { image, log, imagePath: o.out, logPath };
