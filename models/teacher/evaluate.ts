@@ -9,6 +9,8 @@ import { useWasmTrainingBackend } from '../train/kernels.js';
 import { loadTeacherDataset, teacherInput, teacherInputSize, type TeacherDataset } from './inputs.js';
 import { defaultTeacherPath, type TeacherTask } from './spec.js';
 import { readTeacherFile, teacherFromModel, type Teacher } from './teacher.js';
+import { UserError } from '../../host/errors.js';
+import { fitLogitOffsets } from '../train/teacher-prior.js';
 
 export interface ClassRecall {
   class: string;
@@ -31,6 +33,8 @@ export interface TeacherEvaluation {
   perClass: ClassRecall[];
   /** confusion[label][predicted], project class order. */
   confusion: number[][];
+  /** With prior 'fit': the per-class offsets added to the logits, fitted on the other examples, and the accuracy without them. */
+  prior?: { offsets: number[]; fittedOn: number; accuracyWithout: number };
 }
 
 export interface EvaluateOptions {
@@ -38,6 +42,8 @@ export interface EvaluateOptions {
   batch?: number;
   /** Called after each batch with the examples done so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Added to the teacher's logits before the argmax, per class (models/train/teacher-prior.ts). */
+  offsets?: readonly number[];
 }
 
 export const DEFAULT_TEACHER_BATCH = 256;
@@ -54,7 +60,11 @@ export function evaluateTeacher(teacher: Teacher, data: TeacherDataset, opts: Ev
     const part = data.examples.slice(start, start + batch);
     const x = new Float32Array(part.length * size);
     part.forEach((e, i) => x.set(teacherInput(data.task, e.path), i * size));
-    const predicted = tf.tidy(() => tf.argMax(teacher.logits(tf.tensor4d(x, [part.length, h, w, c])), 1).dataSync());
+    const offsets = opts.offsets;
+    const predicted = tf.tidy(() => {
+      const logits = teacher.logits(tf.tensor4d(x, [part.length, h, w, c]));
+      return tf.argMax(offsets ? tf.add(logits, tf.tensor1d(Array.from(offsets))) : logits, 1).dataSync();
+    });
     part.forEach((e, i) => confusion[e.label]![predicted[i]!]!++);
     opts.onProgress?.(start + part.length, n);
   }
@@ -75,6 +85,22 @@ export interface RunTeacherOptions extends EvaluateOptions {
   model?: string;
   /** Score only the trainer's held-out examples of this split seed (absent: all). */
   heldOutSeed?: number;
+  /** 'fit': add per-class offsets fitted on the other examples of the split (the trainer's training part; needs heldOutSeed). */
+  prior?: 'fit';
+}
+
+/** The teacher's logits on every example, batched; row-major [n × classes]. */
+function teacherLogits(teacher: Teacher, data: TeacherDataset, batch: number): Float32Array {
+  const { h, w, c } = teacher.input;
+  const size = teacherInputSize(data.task);
+  const out: number[] = [];
+  for (let start = 0; start < data.examples.length; start += batch) {
+    const part = data.examples.slice(start, start + batch);
+    const x = new Float32Array(part.length * size);
+    part.forEach((e, i) => x.set(teacherInput(data.task, e.path), i * size));
+    out.push(...(tf.tidy(() => teacher.logits(tf.tensor4d(x, [part.length, h, w, c])).dataSync()) as Float32Array));
+  }
+  return Float32Array.from(out);
 }
 
 /**
@@ -86,9 +112,21 @@ export async function runTeacherEvaluation(opts: RunTeacherOptions): Promise<Tea
   // A missing, corrupt or other-task file, then missing data, fail here, before tfjs starts.
   const parsed = readTeacherFile(model, opts.task);
   const data = loadTeacherDataset(opts.data ?? sharedDataDir(), opts.task, opts.heldOutSeed);
+  if (opts.prior === 'fit' && opts.heldOutSeed === undefined) {
+    throw new UserError('--prior fit fits the offsets on the examples the trainer trains on and scores the others: it needs --held-out SEED');
+  }
   await useWasmTrainingBackend();
   const teacher = teacherFromModel(parsed, opts.task, model);
   try {
+    if (opts.prior === 'fit') {
+      const held = new Set(data.examples.map((e) => e.path));
+      const all = loadTeacherDataset(opts.data ?? sharedDataDir(), opts.task);
+      const rest: TeacherDataset = { ...all, examples: all.examples.filter((e) => !held.has(e.path)) };
+      const logits = teacherLogits(teacher, rest, opts.batch ?? DEFAULT_TEACHER_BATCH);
+      const { offsets } = fitLogitOffsets(logits, rest.examples.map((e) => e.label), data.classes.length);
+      const without = evaluateTeacher(teacher, data, { ...opts, onProgress: undefined });
+      return { model, ...evaluateTeacher(teacher, data, { ...opts, offsets }), prior: { offsets, fittedOn: rest.examples.length, accuracyWithout: without.accuracy } };
+    }
     return { model, ...evaluateTeacher(teacher, data, opts) };
   } finally {
     teacher.dispose();

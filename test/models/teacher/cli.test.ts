@@ -74,6 +74,21 @@ describe.skipIf(!have)(have ? 'aon-cim teacher: results' : `aon-cim teacher: res
     expect(j.perClass.map((c: { class: string }) => c.class)).toEqual(['non_person', 'person']);
   }, 600_000);
 
+  it('--held-out 0 --prior fit: offsets fitted on the other 3,244 clips; the KWS teacher calls fewer keywords unknown and scores higher held out', async () => {
+    const r = await run(['--task', 'kws', '--held-out', '0', '--prior', 'fit', '--json', '--data', DATA]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.total).toBe(949);
+    expect(j.prior.fittedOn).toBe(4193 - 949);
+    expect(j.prior.offsets).toHaveLength(12);
+    // Measured (docs/training.md, "The teacher's prior"): unknown −2.77, every other class within ±1.
+    expect(j.prior.offsets[1]).toBeLessThan(-2);
+    j.prior.offsets.filter((_: number, k: number) => k !== 1).forEach((b: number) => expect(Math.abs(b)).toBeLessThan(1));
+    expect(j.prior.accuracyWithout).toBeCloseTo(0.885, 2);
+    expect(j.accuracy).toBeGreaterThan(j.prior.accuracyWithout + 0.01);
+    expectOneErrorLine(await run(['--task', 'kws', '--prior', 'fit', '--data', DATA]), /needs --held-out/);
+  }, 600_000);
+
   it('--data as the task folder; the text report names accuracy, recall per class and the count', async () => {
     // A 12-image set in a temporary folder, paths relative to it (the index.csv layout).
     const dir = mkdtempSync(join(tmpdir(), 'aoncim-teacher-vww-'));
