@@ -66,7 +66,10 @@ export interface TrainOptions {
   teacher?: string;
   /** Distillation weight and temperature (with `teacher`; each defaults to distill.ts DEFAULT_KD's). */
   kd?: Partial<KdConfig>;
-  /** With `teacher`: 'fit' = distil from its logits plus per-class offsets fitted on our training split (teacher-prior.ts; default none). */
+  /**
+   * With `teacher`: 'fit' = distil from its logits plus per-class offsets fitted on our training split;
+   * 'fit-init' = also add them to the init image's class scores (teacher-prior.ts; default neither).
+   */
   teacherPrior?: TeacherPrior;
   /** VWW: mix pairs of augmented images into each view (mix.ts); KWS: mixup of clips only (default none). */
   mix?: MixMode;
@@ -513,7 +516,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (teacherOwnInput && o.task !== 'vww') throw new UserError(`teacher ${o.teacher} takes ${teacher!.input.h}×${teacher!.input.w}×${teacher!.input.c}, the network ${h}×${w}×${c}`);
   const ckptPath = join(o.checkpointDir ?? join('checkpoints', runName(config)), 'state.json');
   // A resumed run distils with the offsets it started with (stored in its checkpoint), not a refit.
-  const ck = o.resume ? loadCheckpoint<RunConfig, EpochLog>(ckptPath) : null;
+  let ck = o.resume ? loadCheckpoint<RunConfig, EpochLog>(ckptPath) : null;
   if (ck && !sameConfig(ck.config, config)) {
     throw new UserError(`checkpoint ${ckptPath} was made with other settings: ${JSON.stringify(ck.config)}`);
   }
@@ -575,6 +578,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
         featureHead.restore(ck.featureHead);
       }
       o.onInfo?.(`resuming after epoch ${ck.epoch} (step ${ck.step}) from ${ckptPath}`);
+      ck = null; // restored: its arrays need not live through the run
     } else {
       o.onInfo?.(`no checkpoint at ${ckptPath}: starting from scratch`);
     }
