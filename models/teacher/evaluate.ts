@@ -48,25 +48,35 @@ export interface EvaluateOptions {
 
 export const DEFAULT_TEACHER_BATCH = 256;
 
-/** Scores `teacher` on `data`: predictions only, the tally in plain numbers. */
-export function evaluateTeacher(teacher: Teacher, data: TeacherDataset, opts: EvaluateOptions = {}): Omit<TeacherEvaluation, 'model'> {
+/** The teacher's logits on every example of `data`, one tfjs call per `batch` examples; row-major [n × classes]. */
+export function teacherLogits(teacher: Teacher, data: TeacherDataset, opts: Pick<EvaluateOptions, 'batch' | 'onProgress'> = {}): Float32Array {
   const batch = opts.batch ?? DEFAULT_TEACHER_BATCH;
   const { h, w, c } = teacher.input;
   const size = teacherInputSize(data.task);
-  const k = data.classes.length;
-  const confusion = data.classes.map(() => new Array<number>(k).fill(0));
   const n = data.examples.length;
+  const k = data.classes.length;
+  const out = new Float32Array(n * k);
   for (let start = 0; start < n; start += batch) {
     const part = data.examples.slice(start, start + batch);
     const x = new Float32Array(part.length * size);
     part.forEach((e, i) => x.set(teacherInput(data.task, e.path), i * size));
-    const offsets = opts.offsets;
-    const predicted = tf.tidy(() => {
-      const logits = teacher.logits(tf.tensor4d(x, [part.length, h, w, c]));
-      return tf.argMax(offsets ? tf.add(logits, tf.tensor1d(Array.from(offsets))) : logits, 1).dataSync();
-    });
-    part.forEach((e, i) => confusion[e.label]![predicted[i]!]!++);
+    out.set(tf.tidy(() => teacher.logits(tf.tensor4d(x, [part.length, h, w, c])).dataSync() as Float32Array), start * k);
     opts.onProgress?.(start + part.length, n);
+  }
+  return out;
+}
+
+/** The tally of argmax(logits + offsets) against the labels, in plain numbers. */
+function tally(data: TeacherDataset, logits: Float32Array, offsets?: readonly number[]): Omit<TeacherEvaluation, 'model'> {
+  const k = data.classes.length;
+  const n = data.examples.length;
+  const confusion = data.classes.map(() => new Array<number>(k).fill(0));
+  if (n > 0) {
+    const predicted = tf.tidy(() => {
+      const t = tf.tensor2d(logits, [n, k]);
+      return tf.argMax(offsets ? tf.add(t, tf.tensor1d(Array.from(offsets))) : t, 1).dataSync();
+    });
+    data.examples.forEach((e, i) => confusion[e.label]![predicted[i]!]!++);
   }
   const perClass = data.classes.map((name, i) => {
     const total = confusion[i]!.reduce((a, b) => a + b, 0);
@@ -75,6 +85,11 @@ export function evaluateTeacher(teacher: Teacher, data: TeacherDataset, opts: Ev
   });
   const correct = perClass.reduce((a, r) => a + r.correct, 0);
   return { task: data.task, data: data.dir, ...(data.heldOutSeed !== undefined ? { heldOutSeed: data.heldOutSeed } : {}), total: n, correct, accuracy: n > 0 ? correct / n : 0, perClass, confusion };
+}
+
+/** Scores `teacher` on `data`: predictions only, the tally in plain numbers. */
+export function evaluateTeacher(teacher: Teacher, data: TeacherDataset, opts: EvaluateOptions = {}): Omit<TeacherEvaluation, 'model'> {
+  return tally(data, teacherLogits(teacher, data, opts), opts.offsets);
 }
 
 export interface RunTeacherOptions extends EvaluateOptions {
@@ -87,20 +102,6 @@ export interface RunTeacherOptions extends EvaluateOptions {
   heldOutSeed?: number;
   /** 'fit': add per-class offsets fitted on the other examples of the split (the trainer's training part; needs heldOutSeed). */
   prior?: 'fit';
-}
-
-/** The teacher's logits on every example, batched; row-major [n × classes]. */
-function teacherLogits(teacher: Teacher, data: TeacherDataset, batch: number): Float32Array {
-  const { h, w, c } = teacher.input;
-  const size = teacherInputSize(data.task);
-  const out: number[] = [];
-  for (let start = 0; start < data.examples.length; start += batch) {
-    const part = data.examples.slice(start, start + batch);
-    const x = new Float32Array(part.length * size);
-    part.forEach((e, i) => x.set(teacherInput(data.task, e.path), i * size));
-    out.push(...(tf.tidy(() => teacher.logits(tf.tensor4d(x, [part.length, h, w, c])).dataSync()) as Float32Array));
-  }
-  return Float32Array.from(out);
 }
 
 /**
@@ -119,13 +120,12 @@ export async function runTeacherEvaluation(opts: RunTeacherOptions): Promise<Tea
   const teacher = teacherFromModel(parsed, opts.task, model);
   try {
     if (opts.prior === 'fit') {
-      const held = new Set(data.examples.map((e) => e.path));
+      const heldPaths = new Set(data.examples.map((e) => e.path));
       const all = loadTeacherDataset(opts.data ?? sharedDataDir(), opts.task);
-      const rest: TeacherDataset = { ...all, examples: all.examples.filter((e) => !held.has(e.path)) };
-      const logits = teacherLogits(teacher, rest, opts.batch ?? DEFAULT_TEACHER_BATCH);
-      const { offsets } = fitLogitOffsets(logits, rest.examples.map((e) => e.label), data.classes.length);
-      const without = evaluateTeacher(teacher, data, { ...opts, onProgress: undefined });
-      return { model, ...evaluateTeacher(teacher, data, { ...opts, offsets }), prior: { offsets, fittedOn: rest.examples.length, accuracyWithout: without.accuracy } };
+      const rest: TeacherDataset = { ...all, examples: all.examples.filter((e) => !heldPaths.has(e.path)) };
+      const { offsets } = fitLogitOffsets(teacherLogits(teacher, rest, { batch: opts.batch }), rest.examples.map((e) => e.label), data.classes.length);
+      const held = teacherLogits(teacher, data, opts);
+      return { model, ...tally(data, held, offsets), prior: { offsets, fittedOn: rest.examples.length, accuracyWithout: tally(data, held).accuracy } };
     }
     return { model, ...evaluateTeacher(teacher, data, opts) };
   } finally {

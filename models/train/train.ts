@@ -520,8 +520,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (ck && !sameConfig(ck.config, config)) {
     throw new UserError(`checkpoint ${ckptPath} was made with other settings: ${JSON.stringify(ck.config)}`);
   }
-  const resumedOffsets = ck?.teacherPrior ?? null;
-  const prior = teacher && config.teacherPrior !== undefined ? (resumedOffsets ?? fitTeacherPrior(teacher, data, teacherOwnInput)) : null;
+  const prior = teacher && config.teacherPrior !== undefined ? (ck?.teacherPrior ?? fitTeacherPrior(teacher, data, teacherOwnInput)) : null;
   if (prior) {
     const fmt = (v: number) => (100 * v).toFixed(1);
     o.onInfo?.(`teacher prior: offsets ${prior.offsets.map((v) => v.toFixed(2)).join(' ')} (${graph.classes.join(' ')}); the teacher on the training split ${fmt(prior.accuracyBefore)} → ${fmt(prior.accuracyAfter)} %`);
