@@ -48,6 +48,7 @@ interface TrainFlags {
   kdWeight?: number;
   kdTemp?: number;
   teacherPrior?: TeacherPrior | 'none';
+  coTeacher?: string;
   mix?: MixMode;
   driftGain?: number;
   driftGainShared?: boolean;
@@ -187,6 +188,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--kd-weight <w>', 'share of the teacher\'s softened scores in the loss, [0, 1] (default 0.9)', parseUnitInterval('kd-weight', false))
     .option('--kd-temp <T>', 'distillation temperature (default 2)', parsePositiveNumber)
     .option('--teacher-prior <how>', 'with --teacher: none (its scores as they are, the default), fit (add per-class offsets fitted by maximum likelihood on the run\'s unaugmented training examples before softening: the teacher learnt another data set\'s class balance: the KWS teacher\'s "unknown" sits 2.8 logits too high on our clips) or fit-init (also add them to the --init image\'s class scores: to continue a student distilled without them)', parseTeacherPrior)
+    .option('--co-teacher <image>', 'with --teacher: also distil from this trained weight image of the same network (an earlier student, run in float): the target averages its log-probabilities with the teacher\'s (default none)')
     .option('--mix <how>', 'vww: mix augmented images into each view: none, mixup, cutmix, mixcut (either, half each) or mosaic (a third each mixup, cutmix and a 2×2 mosaic of four images); kws: mixup only, half the keyword clips blended with another before the noise (default none)', parseMix)
     .option('--drift-gain <g>', 'full: model drift before each ADC, gains log-uniform in [g, 1] (e.g. 0.5; default off)', parseUnitInterval('drift-gain', true))
     .option('--drift-gain-shared', 'with --drift-gain: one gain per training pass for every layer (drift runs on one clock for the whole chip) instead of one per layer')
@@ -269,6 +271,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.teacher !== undefined ? { teacher: f.teacher } : {}),
           kd: { ...(f.kdWeight !== undefined ? { weight: f.kdWeight } : {}), ...(f.kdTemp !== undefined ? { temp: f.kdTemp } : {}) },
           ...(f.teacherPrior !== undefined && f.teacherPrior !== 'none' ? { teacherPrior: f.teacherPrior } : {}),
+          ...(f.coTeacher !== undefined ? { coTeacher: f.coTeacher } : {}),
           ...(f.mix !== undefined ? { mix: f.mix } : {}),
           ...(f.driftGain !== undefined ? { driftGainMin: f.driftGain } : {}),
           ...(f.driftGainShared === true ? { driftGainShared: true } : {}),

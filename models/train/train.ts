@@ -26,6 +26,7 @@ import { createModel, disposeModel, forward, rangeVariables, weightVariables, ty
 import { concatRows, FeatureHead, featureStats, gridPool, ridgeFit, standardiseRows, studentFeatureRows } from './feature-distill.js';
 import { WeightAverage } from './weight-average.js';
 import { fitLogitOffsets, withOutputOffsets, type FittedOffsets } from './teacher-prior.js';
+import { loadCoTeacher } from './co-teacher.js';
 import { TEACHER_PRIORS, type TeacherPrior } from './options.js';
 import type { Teacher } from '../teacher/teacher.js';
 import { withCorrectedTargets, type TargetMode } from '../image/programming-targets.js';
@@ -71,6 +72,8 @@ export interface TrainOptions {
    * 'fit-init' = also add them to the init image's class scores (teacher-prior.ts; default neither).
    */
   teacherPrior?: TeacherPrior;
+  /** With `teacher`: a float image of the same network averaged with it as the target (co-teacher.ts; default none). */
+  coTeacher?: string;
   /** VWW: mix pairs of augmented images into each view (mix.ts); KWS: mixup of clips only (default none). */
   mix?: MixMode;
   /** `full`: model drift before each ADC with gains log-uniform in [driftGainMin, 1] (model.ts). */
@@ -177,6 +180,8 @@ export interface RunConfig {
   kdTemp?: number | null;
   /** The teacher's class prior refitted to ours (absent: its own). */
   teacherPrior?: TeacherPrior;
+  /** A float image averaged with the teacher (absent: none); a path relative to the repository. */
+  coTeacher?: string;
   mix?: MixMode | null;
   driftGainMin?: number | null;
   /** One drift gain per pass for all layers (absent in runs made before it and when off: one per layer). */
@@ -452,6 +457,8 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.teacherPrior !== undefined && o.teacher === undefined) throw new UserError(`--teacher-prior ${o.teacherPrior} corrects a teacher's scores: it needs --teacher`);
   if (o.teacherPrior === 'fit-init' && o.init === undefined && stageOf(o.mode) !== 2) throw new UserError('--teacher-prior fit-init shifts the --init image\'s class scores: it needs --init');
   if (o.teacher !== undefined && !existsSync(o.teacher)) throw new UserError(`teacher not found: ${o.teacher}`);
+  if (o.coTeacher !== undefined && o.teacher === undefined) throw new UserError('--co-teacher is averaged with a teacher: it needs --teacher');
+  if (o.coTeacher !== undefined && !existsSync(o.coTeacher)) throw new UserError(`co-teacher not found: ${o.coTeacher}`);
   // Before any work (and before a resumed run's last epochs): a bad --out must not cost a run.
   checkOutPath(o.out, o.force === true || o.resume);
   const stage2 = stageOf(o.mode) === 2;
@@ -477,6 +484,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     kdWeight: o.teacher ? kdWanted.weight : null,
     kdTemp: o.teacher ? kdWanted.temp : null,
     ...(o.teacherPrior !== undefined ? { teacherPrior: o.teacherPrior } : {}),
+    ...(o.coTeacher !== undefined ? { coTeacher: portablePath(o.coTeacher) } : {}),
     mix: o.mix && o.mix !== 'none' ? o.mix : null,
     driftGainMin: o.driftGainMin ?? null,
     ...(o.driftGainShared ? { driftGainShared: true } : {}),
@@ -526,6 +534,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     o.onInfo?.(`teacher prior: offsets ${prior.offsets.map((v) => v.toFixed(2)).join(' ')} (${graph.classes.join(' ')}); the teacher on the training split ${fmt(prior.accuracyBefore)} → ${fmt(prior.accuracyAfter)} %`);
   }
   const teacherOffsets = prior ? tf.tensor1d(prior.offsets) : null;
+  const coTeacher = o.coTeacher ? loadCoTeacher(o.coTeacher, graph, data.calibration(256)) : null;
 
   const model = createModel(graph, o.seed);
   let initImage: WeightImage | null = null;
@@ -617,6 +626,11 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       const tStep = performance.now();
       const { x, y } = batchTensors(ex, b * o.batch, o.batch, [h, w, c]);
       const extra = stepTargets(ex, b * o.batch, x.shape[0], graph.classes.length, teacher, teacherOwnInput, featureHead !== null, config.featureGrid ?? null, teacherOffsets);
+      if (coTeacher && extra.teacher) {
+        const first = extra.teacher;
+        extra.teacher = coTeacher.blend(first, x);
+        first.dispose();
+      }
       const features = featureHead && extra.teacherFeatures
         ? { teacher: extra.teacherFeatures, head: featureHead, weight: config.featureKd!, grid: config.featureGrid ?? null }
         : undefined;
@@ -679,6 +693,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
       average?.dispose();
       featureHead?.dispose();
       teacherOffsets?.dispose();
+      coTeacher?.dispose();
       disposeModel(model);
       teacher?.dispose();
       return { stopped: true, epoch: epoch + 1, checkpoint: ckptPath };
@@ -754,6 +769,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   opt.ranges?.dispose();
   featureHead?.dispose();
   teacherOffsets?.dispose();
+  coTeacher?.dispose();
   disposeModel(model);
   teacher?.dispose();
   return { image, log, imagePath: o.out, logPath };
