@@ -47,7 +47,10 @@ import { mvmGolden, mvmSimd, wIndex } from './mvm';
 import { codeAbsSum, implicitEligible, mvmImplicit } from './mvm-implicit';
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
 import { im2colRgb, im2colRgbEligible, rgbFetches, rgbPulses } from './im2col-rgb';
-import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED } from './kernel-modes';
+import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
+import {
+  winogradCombine, winogradEligible, winogradFetches, winogradPackWeights, winogradPairsPad, winogradPulses, winogradRows, winogradTransform,
+} from './winograd';
 import { sramInit, sramCheck, sramAddress, codeBytes } from './sram';
 import { scaleBnRelu, residualAdd, averagePool, requantize } from './datapath';
 
@@ -60,7 +63,7 @@ let bits: i32 = 8;
 let gdcOn: bool = true;
 
 // Which kernels run (chipSetKernels; assembly/kernel-modes.ts).
-let kernels: i32 = KERNELS_RGB;
+let kernels: i32 = KERNELS_WINOGRAD;
 let gdcAnalog: bool = false;
 
 // The program image.
@@ -80,6 +83,8 @@ let pieceAdcs: StaticArray<i32> = new StaticArray<i32>(0); // ADCs in use
 let pieceImplicit: StaticArray<bool> = new StaticArray<bool>(0); // a 1×1 piece read straight from SRAM
 let pieceRgb: StaticArray<bool> = new StaticArray<bool>(0); // a 3×3 piece over 3 channels (im2col-rgb.ts)
 let pieceCopies: StaticArray<i32> = new StaticArray<i32>(0); // row copies (1: not replicated)
+let pieceWinoC: StaticArray<i32> = new StaticArray<i32>(0); // input channels of a piece F(2,3) runs (winograd.ts), else 0
+let pieceU: StaticArray<usize> = new StaticArray<usize>(0); // its transformed weights U_0 … U_3
 
 // Per layer.
 let gdcBase: StaticArray<f64> = new StaticArray<f64>(0);
@@ -89,6 +94,8 @@ let counters: StaticArray<f64> = new StaticArray<f64>(0);
 
 // Scratch for one inference (sized at load).
 let xBuf: usize = 0; // im2col rows, int16
+let tBuf: usize = 0; // F(2,3)'s transformed codes T_0 … T_3, int16
+let mBuf: usize = 0; // F(2,3)'s products M_0 … M_3, int32
 let accBuf: usize = 0; // MVM accumulators, int32
 let adcBuf: usize = 0; // ADC codes summed over row-pieces, int32 [positions][cMat]
 let yBuf: usize = 0; // the layer's values after the datapath, f32 [positions][cOut]
@@ -158,12 +165,14 @@ export function programLoad(): i32 {
   pieceImplicit = new StaticArray<bool>(nPieces);
   pieceRgb = new StaticArray<bool>(nPieces);
   pieceCopies = new StaticArray<i32>(nPieces);
+  pieceWinoC = new StaticArray<i32>(nPieces);
+  pieceU = new StaticArray<usize>(nPieces);
   gdcBase = new StaticArray<f64>(nLayers);
   gdcRead = new StaticArray<f64>(nLayers);
   gdcAlpha = new StaticArray<f32>(nLayers);
   counters = new StaticArray<f64>(nLayers * COUNTER_FIELDS);
 
-  let xBytes = 0, accBytes = 0, adcBytes = 0, rowFloats = 0, yFloats = 0;
+  let xBytes = 0, accBytes = 0, tBytes = 0, mBytes = 0, adcBytes = 0, rowFloats = 0, yFloats = 0;
   outLength = 0;
   for (let l = 0; l < nLayers; l++) {
     unchecked((gdcAlpha[l] = 1));
@@ -202,12 +211,23 @@ export function programLoad(): i32 {
         lw(l, L_GRID_H), lw(l, L_GRID_W), pw(p, P_ROW_START), rows)));
       unchecked((pieceRgb[p] = copies == 1 && lw(l, L_KIND) != KIND_DEPTHWISE &&
         im2colRgbEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_IN_C), pw(p, P_ROW_START), rows, rowsPad)));
+      const inC = lw(l, L_IN_C);
+      if (lw(l, L_KIND) != KIND_DEPTHWISE && winogradEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), inC, pw(p, P_ROW_START), rows, copies)) {
+        const rp = winogradRows(inC);
+        const pairsPad = winogradPairsPad(lw(l, L_GRID_H), lw(l, L_GRID_W));
+        unchecked((pieceWinoC[p] = inC));
+        unchecked((pieceU[p] = alloc16(4 * rp * colsPad * 2)));
+        tBytes = max(tBytes, 4 * pairsPad * rp * 2);
+        mBytes = max(mBytes, 4 * pairsPad * colsPad * 4);
+      }
       xBytes = max(xBytes, posPad * rowsPad * 2);
       accBytes = max(accBytes, posPad * colsPad * 4);
     }
   }
   xBuf = alloc16(xBytes);
   accBuf = alloc16(accBytes);
+  tBuf = alloc16(tBytes);
+  mBuf = alloc16(mBytes);
   adcBuf = alloc16(adcBytes);
   yBuf = alloc16(yFloats * 4);
   poolBuf = alloc16(rowFloats * 4);
@@ -253,6 +273,8 @@ function packPiece(p: i32): void {
       store<i16>(dst + (<usize>wIndex(r, c, rowsPad) << 1), load<i16>(src + (<usize>c << 1)));
     }
   }
+  const inC = unchecked(pieceWinoC[p]);
+  if (inC > 0) winogradPackWeights(g, row, col, geoCols, inC, cols, colsPad, unchecked(pieceU[p]));
 }
 
 /** Snapshot at t seconds after programming (read noise from `seed`), re-pack the pieces, GDC readout. */
@@ -263,9 +285,9 @@ export function chipRead(tSeconds: f64, seed: u64): void {
   updateAlpha();
 }
 
-/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED or KERNELS_RGB (the default); others abort. Results do not depend on it. */
+/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB or KERNELS_WINOGRAD (the default); others abort. Results do not depend on it. */
 export function chipSetKernels(mode: i32): void {
-  if (mode < KERNELS_GOLDEN || mode > KERNELS_RGB) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB');
+  if (mode < KERNELS_GOLDEN || mode > KERNELS_WINOGRAD) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd');
   kernels = mode;
 }
 
@@ -345,6 +367,18 @@ function replicateRows(x: usize, posPad: i32, rows: i32, rowsPad: i32, copies: i
   }
 }
 
+/** A piece's accumulators by F(2,3) (winograd.ts): transform, the four GEMMs, combine into accBuf. */
+function winogradMvm(p: i32, src: usize, signed: bool, inH: i32, inW: i32, inC: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, colsPad: i32): void {
+  const rp = winogradRows(inC);
+  const pairsPad = winogradPairsPad(gridH, gridW);
+  const u = unchecked(pieceU[p]);
+  winogradTransform(src, signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tBuf);
+  for (let i = 0; i < 4; i++) {
+    mvmSimd(tBuf + <usize>(i * pairsPad * rp) * 2, u + <usize>(i * rp * colsPad) * 2, mBuf + <usize>(i * pairsPad * colsPad) * 4, pairsPad, rp, colsPad);
+  }
+  winogradCombine(mBuf, gridH, gridW, colsPad, accBuf);
+}
+
 function runLayer(l: i32): void {
   const cnt = changetype<usize>(counters) + (<usize>(l * COUNTER_FIELDS) << 3);
   const depthwise = lw(l, L_KIND) == KIND_DEPTHWISE;
@@ -386,6 +420,10 @@ function runLayer(l: i32): void {
       mvmSimd(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
       piecePulses = rgbPulses;
       pieceFetches = rgbFetches;
+    } else if (kernels >= KERNELS_WINOGRAD && unchecked(pieceWinoC[p]) > 0) {
+      winogradMvm(p, src, srcSigned, inH, inW, inC, padTop, padLeft, gridH, gridW, colsPad);
+      piecePulses = winogradPulses;
+      pieceFetches = winogradFetches;
     } else {
       if (depthwise) {
         im2colDepthwise(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, colStart, cols, rowsPad, xBuf);

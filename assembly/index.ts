@@ -19,5 +19,6 @@ export {
 } from './controller';
 export { mvmSimd, mvmGolden, mvmScratch } from './mvm';
 export { mvmImplicit, codeAbsSum } from './mvm-implicit';
+export { winogradPackWeights, winogradTransform, winogradCombine, winogradCounts } from './winograd';
 export { dacQuantize, adcQuantize, adcGain, muxCyclesPerPosition, adcsInUse } from './converters';
 export { sramBankPtr } from './sram';

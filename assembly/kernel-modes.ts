@@ -8,5 +8,7 @@ export const KERNELS_GOLDEN = 0;
 export const KERNELS_SIMD = 1;
 /** Per piece shape: implicit GEMM for 1×1 pieces (mvm-implicit.ts), else IM2COL + SIMD. */
 export const KERNELS_SHAPED = 2;
-/** KERNELS_SHAPED + a packing IM2COL for 3×3 kernels over 3 channels, unsigned or signed codes (im2col-rgb.ts); the default. */
+/** KERNELS_SHAPED + a packing IM2COL for 3×3 kernels over 3 channels, unsigned or signed codes (im2col-rgb.ts). */
 export const KERNELS_RGB = 3;
+/** KERNELS_RGB + Winograd's F(2,3) for 3×3 stride-1 pieces (winograd.ts); the default. */
+export const KERNELS_WINOGRAD = 4;

@@ -1,9 +1,10 @@
 // The per-shape kernels (chipSetKernels: KERNELS_SHAPED — implicit GEMM for 1×1 convs,
-// assembly/mvm-implicit.ts — and KERNELS_RGB, the default, which adds the packed IM2COL of VWW's stem,
-// assembly/im2col-rgb.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
+// assembly/mvm-implicit.ts — KERNELS_RGB, which adds the packed IM2COL of VWW's stem,
+// assembly/im2col-rgb.ts, and KERNELS_WINOGRAD, the default, which adds F(2,3) for 3×3 stride-1
+// pieces, assembly/winograd.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
 // networks: the same logits and the same counters, bit for bit, under every noise preset (the MVM reads
 // the snapshot, so the read-noise draws do not depend on the kernel) and at a drift time.
-import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED, KERNELS_SIMD } from '../../../assembly/kernel-modes.js';
+import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import type { Preset } from '../../../host/chip/program.js';
@@ -11,7 +12,7 @@ import { deploy } from '../../../host/runtime/deploy.js';
 import { randomImage } from '../../../models/image/random.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
 
-const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB } as const;
+const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD } as const;
 const PRESETS: Preset[] = ['paper', 'aihwkit', 'ideal'];
 
 /** Logits and counters of one inference per kernel choice. */
@@ -22,7 +23,7 @@ function allKernels(chip: Chip, x: Float32Array): Record<keyof typeof KERNELS, s
     const logits = Array.from(chip.infer(x));
     out[name] = JSON.stringify({ logits, counters: chip.counters() });
   }
-  chip.exports.chipSetKernels(KERNELS.rgb);
+  chip.exports.chipSetKernels(KERNELS.winograd);
   return out;
 }
 
@@ -64,6 +65,41 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             expect(r.simd).toBe(r.golden);
             expect(r.shaped).toBe(r.golden);
             expect(r.rgb).toBe(r.golden);
+            expect(r.winograd).toBe(r.golden);
+          }
+        }
+      }
+    });
+  }
+
+  // 3×3 stride-1 layers of every kind F(2,3) meets: odd and even widths (7, then 4 after the stride-2
+  // layer), 1 to 9 channels (K from 9, ragged), u8 sources (after a ReLU) and int16 sources (the signed
+  // input, a residual sum), a residual 3×3, a row split and a column split (IM2COL path), a stride-2 3×3.
+  const specs3: LayerSpec[] = [
+    { name: 'a', kind: 'conv', k: 3, stride: 1, cout: 6, relu: true },
+    { name: 'b', kind: 'conv', k: 3, stride: 1, cout: 5, relu: false, residual: -1 },
+    { name: 'c', kind: 'conv', k: 3, stride: 1, cout: 9, relu: true },
+    { name: 'd', kind: 'conv', k: 3, stride: 2, cout: 7, relu: true },
+    { name: 'e', kind: 'conv', k: 3, stride: 1, cout: 1, relu: true },
+    { name: 'f', kind: 'conv', k: 3, stride: 1, cout: 6, relu: true, pool: true },
+    { name: 'fc', kind: 'dense', k: 1, stride: 1, cout: 3, relu: false },
+  ];
+  const net3 = buildNet({ h: 6, w: 7, c: 5 }, true, specs3, 43);
+  const ref3 = forward(net3, Float64Array.from(inputs(210, true, 2)[0]!));
+  const ranges3 = rangesFor(net3, ref3.maxIn, ref3.maxPre);
+  const splits3: [number, number][] = [[1, 1], [2, 1], [1, 2], [1, 1], [1, 1], [1, 1], [1, 1]];
+
+  for (const preset of PRESETS) {
+    it(`small 3×3-heavy net, ${preset}, pieces whole or split, 8 and 4 bit`, async () => {
+      for (const opts of [{}, { splits: splits3 }]) {
+        for (const bits of [8, 4] as const) {
+          const chip = await Chip.create({ preset, bits, seed: 5 });
+          chip.load(toProgram(net3, ranges3, opts));
+          chip.drift(86_400);
+          for (const x of inputs(210, true, 8)) {
+            const r = allKernels(chip, x);
+            expect(r.rgb).toBe(r.golden);
+            expect(r.winograd).toBe(r.golden);
           }
         }
       }
@@ -71,7 +107,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
   }
 
   for (const preset of PRESETS) {
-    it(`VWW (16 implicit project layers + head), ${preset}`, async () => {
+    it(`VWW (16 implicit project layers + head, 12 F(2,3) expand layers), ${preset}`, async () => {
       const { chip, graph } = await deploy('vww', randomImage('vww', 2), { preset, bits: 8, seed: 2, gdc: true });
       chip.drift(3600);
       const n = graph.input.h * graph.input.w * graph.input.c;
@@ -80,6 +116,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
         expect(r.simd).toBe(r.golden);
         expect(r.shaped).toBe(r.golden);
         expect(r.rgb).toBe(r.golden);
+        expect(r.winograd).toBe(r.golden);
       }
     });
   }
@@ -91,6 +128,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
       const r = allKernels(chip, x);
       expect(r.shaped).toBe(r.golden);
       expect(r.rgb).toBe(r.golden);
+      expect(r.winograd).toBe(r.golden);
     }
   });
 });

@@ -1,0 +1,193 @@
+// Winograd's F(2,3) for 3×3 stride-1 pieces (assembly/winograd.ts) against the golden scalar kernel on
+// the IM2COL vectors of the same conv: identical accumulators for every real position, and the Σ|code|
+// and fetch counts IM2COL reports. Shapes: 1–57 channels (K = 9·inC from 9, ragged: not a multiple
+// of 8, up to 504 rows), odd and even widths and heights down to 1, 'same', 'valid' and asymmetric
+// padding, few and many columns (not a multiple of 4: padded), a piece at a row/column offset of the
+// tile; u8 and int16 codes; dense, zero-heavy, all-zero and extreme (±255 codes, ±8192 weights) inputs.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
+import { rng } from '../host/chip/net-builder.js';
+
+let chip: ChipExports;
+beforeAll(async () => {
+  chip = await instantiateChip();
+});
+
+interface Case {
+  inH: number;
+  inW: number;
+  inC: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+  cols: number;
+  signed: boolean;
+  /** Share of codes that are 0. */
+  zeros: number;
+  /** Codes ±255 and weights ±8192 only (the bounds winograd.ts argues from). */
+  extreme?: boolean;
+}
+
+const align = (n: number): number => (n + 15) & ~15;
+const wIndex = (k: number, c: number, rowsPad: number): number => (c >> 2) * rowsPad * 4 + (k >> 3) * 32 + (c & 3) * 8 + (k & 7);
+
+interface Result {
+  wino: Int32Array;
+  gold: Int32Array;
+  pulses: [bigint, number];
+  fetches: [bigint, number];
+}
+
+function run(c: Case, rand: () => number): Result {
+  const { inH, inW, inC, padTop, padLeft } = c;
+  const gridH = inH + padTop + c.padBottom - 2;
+  const gridW = inW + padLeft + c.padRight - 2;
+  const positions = gridH * gridW;
+  const posPad = (positions + 1) & ~1;
+  const rows = 9 * inC;
+  const rowsPad = (rows + 7) & ~7;
+  const colsPad = (c.cols + 3) & ~3;
+  const rp = (3 * inC + 7) & ~7;
+  const pairsPad = (gridH * ((gridW + 1) >> 1) + 1) & ~1;
+  const maxCode = 255;
+  const code = (): number => {
+    if (rand() < c.zeros) return 0;
+    const m = c.extreme ? maxCode : 1 + Math.floor(rand() * maxCode);
+    return c.signed && rand() < 0.5 ? -m : m;
+  };
+  const codes = Int16Array.from({ length: inH * inW * inC }, code);
+  // The piece sits at (row0, col0) of a tile geoCols wide; the cells around it are non-zero garbage.
+  const row0 = Math.floor(rand() * 5);
+  const col0 = Math.floor(rand() * 6);
+  const geoCols = col0 + c.cols + Math.floor(rand() * 5);
+  const tile = Int16Array.from({ length: (row0 + rows + 2) * geoCols }, () => Math.floor(rand() * 16385) - 8192);
+  const weight = (k: number, col: number): number => tile[(row0 + k) * geoCols + col0 + col]!;
+  if (c.extreme) for (let i = 0; i < tile.length; i++) tile[i] = rand() < 0.5 ? -8192 : 8192;
+  // IM2COL vectors and the packed piece, as the controller builds them for mvmGolden.
+  const x = new Int16Array(posPad * rowsPad);
+  let pulses = 0;
+  let fetches = 0;
+  for (let oy = 0; oy < gridH; oy++) {
+    for (let ox = 0; ox < gridW; ox++) {
+      for (let ky = 0; ky < 3; ky++) {
+        for (let kx = 0; kx < 3; kx++) {
+          const iy = oy - padTop + ky;
+          const ix = ox - padLeft + kx;
+          if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) continue;
+          for (let ci = 0; ci < inC; ci++) {
+            const v = codes[(iy * inW + ix) * inC + ci]!;
+            x[(oy * gridW + ox) * rowsPad + (ky * 3 + kx) * inC + ci] = v;
+            pulses += Math.abs(v);
+          }
+          fetches += inC;
+        }
+      }
+    }
+  }
+  const w = new Int16Array(colsPad * rowsPad);
+  for (let col = 0; col < c.cols; col++) for (let k = 0; k < rows; k++) w[wIndex(k, col, rowsPad)] = weight(k, col);
+
+  const bytes = c.signed ? 2 : 1;
+  const srcBytes = codes.length * bytes;
+  const sizes = [srcBytes, tile.length * 2, x.length * 2, w.length * 2, posPad * colsPad * 4, 4 * rp * colsPad * 2, 4 * pairsPad * rp * 2, 4 * pairsPad * colsPad * 4, posPad * colsPad * 4];
+  const base = chip.mvmScratch(sizes.reduce((s, n) => s + align(n), 0) + 64);
+  const ptrs: number[] = [];
+  let at = base;
+  for (const n of sizes) {
+    ptrs.push(at);
+    at = align(at + n);
+  }
+  const [srcPtr, tilePtr, xPtr, wPtr, goldPtr, uPtr, tPtr, mPtr, accPtr] = ptrs as [number, number, number, number, number, number, number, number, number];
+  let mem = chip.memory.buffer;
+  if (c.signed) new Int16Array(mem, srcPtr, codes.length).set(codes);
+  else new Uint8Array(mem, srcPtr, codes.length).set(Uint8Array.from(codes));
+  new Int16Array(mem, tilePtr, tile.length).set(tile);
+  new Int16Array(mem, xPtr, x.length).set(x);
+  new Int16Array(mem, wPtr, w.length).set(w);
+  // Garbage where the kernels must write everything they read back.
+  new Int32Array(mem, accPtr, posPad * colsPad).fill(0x5a5a5a5a);
+  new Int16Array(mem, tPtr, 4 * pairsPad * rp).fill(0x3333);
+  new Int32Array(mem, mPtr, 4 * pairsPad * colsPad).fill(-7);
+
+  chip.mvmGolden(xPtr, wPtr, goldPtr, posPad, rowsPad, colsPad);
+  chip.winogradPackWeights(tilePtr, row0, col0, geoCols, inC, c.cols, colsPad, uPtr);
+  chip.winogradTransform(srcPtr, c.signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tPtr);
+  for (let i = 0; i < 4; i++) chip.mvmSimd(tPtr + i * pairsPad * rp * 2, uPtr + i * rp * colsPad * 2, mPtr + i * pairsPad * colsPad * 4, pairsPad, rp, colsPad);
+  chip.winogradCombine(mPtr, gridH, gridW, colsPad, accPtr);
+  mem = chip.memory.buffer;
+  const n = positions * colsPad;
+  return {
+    wino: new Int32Array(mem, accPtr, n).slice(),
+    gold: new Int32Array(mem, goldPtr, n).slice(),
+    pulses: [chip.winogradCounts(true), pulses],
+    fetches: [chip.winogradCounts(false), fetches],
+  };
+}
+
+function check(c: Case, rand: () => number): void {
+  const r = run(c, rand);
+  const label = JSON.stringify(c);
+  expect(Array.from(r.wino), label).toEqual(Array.from(r.gold));
+  expect(r.pulses[0], label).toBe(BigInt(r.pulses[1]));
+  expect(r.fetches[0], label).toBe(BigInt(r.fetches[1]));
+}
+
+describe("Winograd F(2,3) for 3×3 stride-1 pieces", () => {
+  // inH, inW, inC, padTop, padBottom, padLeft, padRight, cols
+  const shapes: Array<[number, number, number, number, number, number, number, number]> = [
+    [25, 25, 24, 1, 1, 1, 1, 28], // VWW b2_expand
+    [13, 13, 28, 1, 1, 1, 1, 152], // b4/b5_expand
+    [7, 7, 32, 1, 1, 1, 1, 76], // b10_expand
+    [4, 4, 16, 1, 1, 1, 1, 96], // b14_expand
+    [1, 1, 1, 1, 1, 1, 1, 1],
+    [1, 2, 3, 1, 1, 1, 1, 5],
+    [2, 1, 2, 1, 1, 1, 1, 3],
+    [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
+    [5, 6, 5, 0, 0, 0, 0, 7],
+    [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
+    [5, 8, 9, 0, 1, 1, 0, 9],
+    [4, 9, 12, 2, 0, 0, 2, 10],
+    [3, 10, 13, 1, 1, 2, 0, 2],
+    [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows
+    [2, 7, 4, 1, 1, 1, 1, 31],
+  ];
+  for (const signed of [false, true]) {
+    for (const zeros of [0, 0.5, 1]) {
+      it(`= golden on IM2COL's vectors, ${signed ? 'int16' : 'u8'} codes, ${zeros * 100} % zeros`, () => {
+        const rand = rng(31 + (signed ? 100 : 0) + zeros * 10);
+        for (const [inH, inW, inC, padTop, padBottom, padLeft, padRight, cols] of shapes) {
+          check({ inH, inW, inC, padTop, padBottom, padLeft, padRight, cols, signed, zeros }, rand);
+        }
+      });
+    }
+  }
+
+  it('extreme codes and weights at 504 rows (the bound the halving relies on)', () => {
+    const rand = rng(77);
+    for (const signed of [false, true]) {
+      for (const [inH, inW] of [[5, 5], [4, 7], [3, 2]] as const) check({ inH, inW, inC: 56, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, cols: 8, signed, zeros: 0, extreme: true }, rand);
+    }
+  });
+
+  it('random shapes', () => {
+    const rand = rng(9);
+    for (let t = 0; t < 60; t++) {
+      const pad = (): number => Math.floor(rand() * 3);
+      const c: Case = {
+        inH: 1 + Math.floor(rand() * 12),
+        inW: 1 + Math.floor(rand() * 12),
+        inC: 1 + Math.floor(rand() * 40),
+        padTop: pad(),
+        padBottom: pad(),
+        padLeft: pad(),
+        padRight: pad(),
+        cols: 1 + Math.floor(rand() * 40),
+        signed: rand() < 0.5,
+        zeros: rand(),
+      };
+      if (c.inH + c.padTop + c.padBottom < 3 || c.inW + c.padLeft + c.padRight < 3) continue;
+      check(c, rand);
+    }
+  });
+});
