@@ -42,7 +42,7 @@ import {
   GDC_DIGITAL, GDC_ANALOG, LOAD_OK, LOAD_BAD_MAGIC, LOAD_BAD_GEOMETRY, LOAD_BAD_BUFFER, LOAD_BAD_PIECE,
 } from './program-layout';
 import { crossbarInit, crossbarRead, conductancePtr, rectAbsSumRead, rectAbsSumProgrammed } from './crossbar';
-import { adcConvertRows, adcGain, adcMaxCode, adcStep, adcsInUse, dacMaxCode, dacStep, muxCyclesPerPosition } from './converters';
+import { adcConvertPiece, adcConvertRows, adcGain, adcMaxCode, adcStep, adcsInUse, dacMaxCode, dacStep, muxCyclesPerPosition } from './converters';
 import { mvmGolden, mvmSimd, wIndex } from './mvm';
 import { codeAbsSum, implicitEligible, mvmImplicit } from './mvm-implicit';
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
@@ -52,7 +52,7 @@ import {
   winogradCombine, winogradEligible, winogradFetches, winogradPackWeights, winogradPairsPad, winogradPulses, winogradRows, winogradTransform,
 } from './winograd';
 import { sramInit, sramCheck, sramAddress, codeBytes } from './sram';
-import { scaleBnRelu, residualAdd, averagePool, requantize } from './datapath';
+import { scaleBnRelu, scaleBnReluMax, residualAdd, averagePool, requantize } from './datapath';
 
 // Geometry of one tile.
 let geoTiles: i32 = 0;
@@ -402,8 +402,10 @@ function runLayer(l: i32): void {
   let cycles: f64 = 0, rowCycles: f64 = 0, adcCycles: f64 = 0, conversions: f64 = 0;
   let pulses: f64 = 0, pulsesFull: f64 = 0, macs: f64 = 0, bytesRead: f64 = 0, bytesWritten: f64 = 0, ops: f64 = 0;
 
-  memory.fill(adcBuf, 0, <usize>(positions * cMat) << 2);
   const first = lw(l, L_FIRST_PIECE);
+  // One piece of all columns, one copy: its ADC codes are the layer's (written, not summed).
+  const whole = lw(l, L_PIECES) == 1 && unchecked(pieceCopies[first]) == 1 && pw(first, P_COL_START) == 0 && pw(first, P_COLS) == cMat;
+  if (!whole) memory.fill(adcBuf, 0, <usize>(positions * cMat) << 2);
   for (let p = first; p < first + lw(l, L_PIECES); p++) {
     const rows = pw(p, P_ROWS), cols = pw(p, P_COLS), colStart = pw(p, P_COL_START);
     const copies = unchecked(pieceCopies[p]);
@@ -437,7 +439,8 @@ function runLayer(l: i32): void {
       pieceFetches = im2colFetches;
     }
     // ADCs: one conversion per column per position; row-pieces of a split layer add their codes digitally.
-    adcConvertRows(accBuf, colsPad, positions, cols, k, aMax, adcBuf + (<usize>colStart << 2), cMat, copies);
+    if (whole) adcConvertPiece(accBuf, colsPad, positions, cols, k, aMax, adcBuf, cMat);
+    else adcConvertRows(accBuf, colsPad, positions, cols, k, aMax, adcBuf + (<usize>colStart << 2), cMat, copies);
     const perPos = unchecked(pieceCycles[p]);
     const pieceCycleCount = <f64>positions * <f64>perPos;
     cycles += pieceCycleCount;
@@ -465,7 +468,9 @@ function runLayer(l: i32): void {
   const dstSigned = lw(l, L_DST_SIGNED) != 0;
   const dst = hasDst ? sramAddress(lw(l, L_DST_BANK), lw(l, L_DST_OFFSET)) : 0;
   const dstStep = hasDst ? dacStep(lf(l, L_DST_RDAC), bits) : <f32>1;
-  scaleBnRelu(adcBuf, positions, cMat, gain, scale, offset, relu, yBuf, cOut);
+  // Values that go straight to requantize may keep −0 or NaN for +0 (both give code 0): ReLU as a max.
+  if (relu && !hasRes && !pool && hasDst) scaleBnReluMax(adcBuf, positions, cMat, gain, scale, offset, yBuf, cOut);
+  else scaleBnRelu(adcBuf, positions, cMat, gain, scale, offset, relu, yBuf, cOut);
   if (hasRes) residualAdd(yBuf, positions, cMat, cOut, res, resSigned, resC, resStep);
   let values = yBuf;
   if (pool) {

@@ -101,6 +101,48 @@ export function adcConvertRows(acc: usize, accStride: i32, positions: i32, cols:
   }
 }
 
+/**
+ * adcConvertRows for the one piece of a layer, one copy: out[p·outStride + c] = the code (written, not
+ * added: nothing else contributes). When k ≤ 1/2, |k·acc| ≤ 2^30 for every int32 acc, so the rounded
+ * charge fits int32 and the clip can follow the rounding in integers (the same code: the bounds are
+ * integers and rounding is monotonic) — two f64 min/max fewer per 2 lanes.
+ */
+export function adcConvertPiece(acc: usize, accStride: i32, positions: i32, cols: i32, k: f64, maxCode: i32, out: usize, outStride: i32): void {
+  const kv = f64x2.splat(k);
+  const magic = f64x2.splat(6755399441055744.0); // 1.5 · 2^52
+  const hiF = f64x2.splat(<f64>maxCode);
+  const loF = f64x2.splat(-<f64>maxCode);
+  const hi = i32x4.splat(maxCode);
+  const lo = i32x4.splat(-maxCode);
+  const intClip = k <= 0.5;
+  for (let p = 0; p < positions; p++) {
+    const a0 = acc + (<usize>(p * accStride) << 2);
+    const o0 = out + (<usize>(p * outStride) << 2);
+    let c = 0;
+    if (intClip) {
+      for (; c + 4 <= cols; c += 4) {
+        const i = <usize>c << 2;
+        const a = v128.load(a0 + i);
+        const v0 = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(a), kv), magic);
+        const v1 = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(a, a, 2, 3, 0, 1)), kv), magic);
+        v128.store(o0 + i, i32x4.min_s(i32x4.max_s(i32x4.shuffle(v0, v1, 0, 2, 4, 6), lo), hi));
+      }
+    } else {
+      for (; c + 4 <= cols; c += 4) {
+        const i = <usize>c << 2;
+        const a = v128.load(a0 + i);
+        const v0 = f64x2.add(f64x2.pmax(f64x2.pmin(f64x2.mul(f64x2.convert_low_i32x4_s(a), kv), hiF), loF), magic);
+        const v1 = f64x2.add(f64x2.pmax(f64x2.pmin(f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(a, a, 2, 3, 0, 1)), kv), hiF), loF), magic);
+        v128.store(o0 + i, i32x4.shuffle(v0, v1, 0, 2, 4, 6));
+      }
+    }
+    for (; c < cols; c++) {
+      const i = <usize>c << 2;
+      store<i32>(o0 + i, adcCode(load<i32>(a0 + i), k, maxCode));
+    }
+  }
+}
+
 /** Exported for tests: the DAC quantizer on one value. */
 export function dacQuantize(x: f32, rDac: f32, bits: i32, signed: bool): i32 {
   const m = dacMaxCode(bits);

@@ -20,5 +20,6 @@ export {
 export { mvmSimd, mvmGolden, mvmScratch } from './mvm';
 export { mvmImplicit, codeAbsSum } from './mvm-implicit';
 export { winogradPackWeights, winogradTransform, winogradCombine, winogradCounts } from './winograd';
-export { dacQuantize, adcQuantize, adcGain, muxCyclesPerPosition, adcsInUse } from './converters';
+export { dacQuantize, adcQuantize, adcGain, muxCyclesPerPosition, adcsInUse, adcConvertRows, adcConvertPiece } from './converters';
+export { scaleBnRelu, scaleBnReluMax, requantize } from './datapath';
 export { sramBankPtr } from './sram';
