@@ -43,11 +43,12 @@ import {
 } from './program-layout';
 import { crossbarInit, crossbarRead, conductancePtr, rectAbsSumRead, rectAbsSumProgrammed } from './crossbar';
 import { adcConvertPiece, adcConvertRows, adcGain, adcMaxCode, adcStep, adcsInUse, dacMaxCode, dacStep, muxCyclesPerPosition } from './converters';
-import { mvmGolden, mvmSimd, wIndex } from './mvm';
-import { codeAbsSum, implicitEligible, mvmImplicit } from './mvm-implicit';
+import { mvmGolden, mvmSimd, mvmSimdFrom, wIndex } from './mvm';
+import { codeAbsSum, implicitEligible, mvmImplicit, mvmImplicitFrom } from './mvm-implicit';
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
 import { im2colRgb, im2colRgbEligible, rgbFetches, rgbPulses } from './im2col-rgb';
-import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
+import { KERNELS_GOLDEN, KERNELS_LANES, KERNELS_RGB, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
+import { lanesIndex, mvmLanes } from './mvm-lanes';
 import {
   winogradCombine, winogradEligible, winogradFetches, winogradPackWeights, winogradPairsPad, winogradPulses, winogradRows, winogradTransform,
 } from './winograd';
@@ -63,7 +64,7 @@ let bits: i32 = 8;
 let gdcOn: bool = true;
 
 // Which kernels run (chipSetKernels; assembly/kernel-modes.ts).
-let kernels: i32 = KERNELS_WINOGRAD;
+let kernels: i32 = KERNELS_LANES;
 let gdcAnalog: bool = false;
 
 // The program image.
@@ -85,6 +86,9 @@ let pieceRgb: StaticArray<bool> = new StaticArray<bool>(0); // a 3×3 piece over
 let pieceCopies: StaticArray<i32> = new StaticArray<i32>(0); // row copies (1: not replicated)
 let pieceWinoC: StaticArray<i32> = new StaticArray<i32>(0); // input channels of a piece F(2,3) runs (winograd.ts), else 0
 let pieceU: StaticArray<usize> = new StaticArray<usize>(0); // its transformed weights U_0 … U_3
+let pieceLanes: StaticArray<i32> = new StaticArray<i32>(0); // columns mvmLanes computes (mvm-lanes.ts), 0: none
+let pieceWL: StaticArray<usize> = new StaticArray<usize>(0); // a 1×1 or RGB piece's weights in the lanes layout
+let pieceUL: StaticArray<usize> = new StaticArray<usize>(0); // an F(2,3) piece's U_0 … U_3, lanes layout for those columns
 
 // Per layer.
 let gdcBase: StaticArray<f64> = new StaticArray<f64>(0);
@@ -167,6 +171,9 @@ export function programLoad(): i32 {
   pieceCopies = new StaticArray<i32>(nPieces);
   pieceWinoC = new StaticArray<i32>(nPieces);
   pieceU = new StaticArray<usize>(nPieces);
+  pieceLanes = new StaticArray<i32>(nPieces);
+  pieceWL = new StaticArray<usize>(nPieces);
+  pieceUL = new StaticArray<usize>(nPieces);
   gdcBase = new StaticArray<f64>(nLayers);
   gdcRead = new StaticArray<f64>(nLayers);
   gdcAlpha = new StaticArray<f32>(nLayers);
@@ -217,8 +224,15 @@ export function programLoad(): i32 {
         const pairsPad = winogradPairsPad(lw(l, L_GRID_H), lw(l, L_GRID_W));
         unchecked((pieceWinoC[p] = inC));
         unchecked((pieceU[p] = alloc16(4 * rp * colsPad * 2)));
+        unchecked((pieceLanes[p] = colsPad & ~7));
+        unchecked((pieceUL[p] = alloc16(4 * rp * colsPad * 2)));
         tBytes = max(tBytes, 4 * pairsPad * rp * 2);
         mBytes = max(mBytes, 4 * pairsPad * colsPad * 4);
+      }
+      // mvmLanes for the 1×1 pieces (u8 codes only over few rows: their splats cost a widening each) and the RGB stem.
+      if ((unchecked(pieceImplicit[p]) && (lw(l, L_SRC_SIGNED) != 0 || rows <= 64)) || unchecked(pieceRgb[p])) {
+        unchecked((pieceLanes[p] = colsPad & ~7));
+        if (unchecked(pieceLanes[p]) > 0) unchecked((pieceWL[p] = alloc16(colsPad * rowsPad * 2)));
       }
       xBytes = max(xBytes, posPad * rowsPad * 2);
       accBytes = max(accBytes, posPad * colsPad * 4);
@@ -273,8 +287,21 @@ function packPiece(p: i32): void {
       store<i16>(dst + (<usize>wIndex(r, c, rowsPad) << 1), load<i16>(src + (<usize>c << 1)));
     }
   }
+  const wl = unchecked(pieceWL[p]);
+  if (wl != 0) {
+    const lanes = unchecked(pieceLanes[p]);
+    const pairs = (rows + 1) >> 1;
+    memory.fill(wl, 0, <usize>(colsPad * rowsPad) << 1);
+    for (let r = 0; r < rows; r++) {
+      const src = g + (<usize>((row + r) * geoCols + col) << 1);
+      for (let c = 0; c < min(cols, lanes); c++) store<i16>(wl + (<usize>lanesIndex(r, c, pairs, lanes) << 1), load<i16>(src + (<usize>c << 1)));
+    }
+  }
   const inC = unchecked(pieceWinoC[p]);
-  if (inC > 0) winogradPackWeights(g, row, col, geoCols, inC, cols, colsPad, unchecked(pieceU[p]));
+  if (inC > 0) {
+    winogradPackWeights(g, row, col, geoCols, inC, cols, colsPad, unchecked(pieceU[p]), 0);
+    winogradPackWeights(g, row, col, geoCols, inC, cols, colsPad, unchecked(pieceUL[p]), unchecked(pieceLanes[p]));
+  }
 }
 
 /** Snapshot at t seconds after programming (read noise from `seed`), re-pack the pieces, GDC readout. */
@@ -285,9 +312,9 @@ export function chipRead(tSeconds: f64, seed: u64): void {
   updateAlpha();
 }
 
-/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB or KERNELS_WINOGRAD (the default); others abort. Results do not depend on it. */
+/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB, KERNELS_WINOGRAD or KERNELS_LANES (the default); others abort. Results do not depend on it. */
 export function chipSetKernels(mode: i32): void {
-  if (mode < KERNELS_GOLDEN || mode > KERNELS_WINOGRAD) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd');
+  if (mode < KERNELS_GOLDEN || mode > KERNELS_LANES) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd, 5 lanes');
   kernels = mode;
 }
 
@@ -371,10 +398,15 @@ function replicateRows(x: usize, posPad: i32, rows: i32, rowsPad: i32, copies: i
 function winogradMvm(p: i32, src: usize, signed: bool, inH: i32, inW: i32, inC: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, colsPad: i32): void {
   const rp = winogradRows(inC);
   const pairsPad = winogradPairsPad(gridH, gridW);
-  const u = unchecked(pieceU[p]);
+  const lanes = kernels >= KERNELS_LANES ? unchecked(pieceLanes[p]) : 0;
+  const u = lanes > 0 ? unchecked(pieceUL[p]) : unchecked(pieceU[p]);
   winogradTransform(src, signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tBuf);
   for (let i = 0; i < 4; i++) {
-    mvmSimd(tBuf + <usize>(i * pairsPad * rp) * 2, u + <usize>(i * rp * colsPad) * 2, mBuf + <usize>(i * pairsPad * colsPad) * 4, pairsPad, rp, colsPad);
+    const t = tBuf + <usize>(i * pairsPad * rp) * 2;
+    const ui = u + <usize>(i * rp * colsPad) * 2;
+    const m = mBuf + <usize>(i * pairsPad * colsPad) * 4;
+    if (lanes > 0) mvmLanes(t, rp << 1, false, ui, m, colsPad, pairsPad, (3 * inC + 1) >> 1, lanes);
+    if (lanes < colsPad) mvmSimdFrom(t, ui, m, pairsPad, rp, colsPad, lanes);
   }
   winogradCombine(mBuf, gridH, gridW, colsPad, accBuf);
 }
@@ -414,12 +446,16 @@ function runLayer(l: i32): void {
     const colsPad = unchecked(pieceColsPad[p]);
     let piecePulses: i64, pieceFetches: i64;
     if (kernels >= KERNELS_SHAPED && unchecked(pieceImplicit[p])) {
-      mvmImplicit(src, srcSigned, rows, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
+      const lanes = kernels >= KERNELS_LANES ? unchecked(pieceLanes[p]) : 0;
+      if (lanes > 0) mvmLanes(src, rows * codeBytes(srcSigned), !srcSigned, unchecked(pieceWL[p]), accBuf, colsPad, posPad, (rows + 1) >> 1, lanes);
+      if (lanes < colsPad) mvmImplicitFrom(src, srcSigned, rows, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad, lanes);
       piecePulses = codeAbsSum(src, srcSigned, positions * rows);
       pieceFetches = <i64>positions * <i64>rows;
     } else if (kernels >= KERNELS_RGB && unchecked(pieceRgb[p])) {
       im2colRgb(src, srcSigned, inH, inW, stride, padTop, padLeft, gridH, gridW, posPad, xBuf);
-      mvmSimd(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
+      const lanes = kernels >= KERNELS_LANES ? unchecked(pieceLanes[p]) : 0;
+      if (lanes > 0) mvmLanes(xBuf, rowsPad << 1, false, unchecked(pieceWL[p]), accBuf, colsPad, posPad, (rows + 1) >> 1, lanes);
+      if (lanes < colsPad) mvmSimdFrom(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad, lanes);
       piecePulses = rgbPulses;
       pieceFetches = rgbFetches;
     } else if (kernels >= KERNELS_WINOGRAD && unchecked(pieceWinoC[p]) > 0) {

@@ -10,5 +10,7 @@ export const KERNELS_SIMD = 1;
 export const KERNELS_SHAPED = 2;
 /** KERNELS_SHAPED + a packing IM2COL for 3×3 kernels over 3 channels, unsigned or signed codes (im2col-rgb.ts). */
 export const KERNELS_RGB = 3;
-/** KERNELS_RGB + Winograd's F(2,3) for 3×3 stride-1 pieces (winograd.ts); the default. */
+/** KERNELS_RGB + Winograd's F(2,3) for 3×3 stride-1 pieces (winograd.ts). */
 export const KERNELS_WINOGRAD = 4;
+/** KERNELS_WINOGRAD with lanes = columns (mvm-lanes.ts) for the 1×1, F(2,3) and RGB-stem pieces; the default. */
+export const KERNELS_LANES = 5;

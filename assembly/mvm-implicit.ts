@@ -28,12 +28,17 @@ export function implicitEligible(
  * mvmSimd's) × colsPad; w packed as mvm.ts packs it. 2 positions × 4 columns per register block.
  */
 export function mvmImplicit(src: usize, signed: bool, rows: i32, w: usize, acc: usize, positions: i32, rowsPad: i32, colsPad: i32): void {
+  mvmImplicitFrom(src, signed, rows, w, acc, positions, rowsPad, colsPad, 0);
+}
+
+/** mvmImplicit on columns [c0, colsPad) only (c0 a multiple of 4): the rest of a piece mvm-lanes.ts computes. */
+export function mvmImplicitFrom(src: usize, signed: bool, rows: i32, w: usize, acc: usize, positions: i32, rowsPad: i32, colsPad: i32, c0: i32): void {
   const chunk: usize = signed ? 16 : 8;
   const stride = <usize>rows * (signed ? 2 : 1);
   const xBytes = (<usize>rowsPad >> 3) * chunk;
   const blockBytes = <usize>rowsPad << 3;
   const accRowBytes = <usize>colsPad << 2;
-  for (let c = 0; c < colsPad; c += 4) {
+  for (let c = c0; c < colsPad; c += 4) {
     const wBlock = w + (<usize>(c >> 2)) * blockBytes;
     let out = acc + (<usize>c << 2);
     let x0 = src;

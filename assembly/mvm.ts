@@ -34,10 +34,15 @@
  * position vectors stream through.
  */
 export function mvmSimd(x: usize, w: usize, acc: usize, positions: i32, rowsPad: i32, colsPad: i32): void {
+  mvmSimdFrom(x, w, acc, positions, rowsPad, colsPad, 0);
+}
+
+/** mvmSimd on columns [c0, colsPad) only (c0 a multiple of 4): the rest of a piece mvm-lanes.ts computes. */
+export function mvmSimdFrom(x: usize, w: usize, acc: usize, positions: i32, rowsPad: i32, colsPad: i32, c0: i32): void {
   const rowBytes = <usize>rowsPad << 1;
   const blockBytes = rowBytes << 2;
   const accRowBytes = <usize>colsPad << 2;
-  for (let c = 0; c < colsPad; c += 4) {
+  for (let c = c0; c < colsPad; c += 4) {
     const wBlock = w + (<usize>(c >> 2)) * blockBytes;
     let out = acc + (<usize>c << 2);
     let x0 = x;

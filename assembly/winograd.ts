@@ -16,6 +16,7 @@
 // column pairs (an odd grid width's last pair has a virtual second position, never stored).
 
 import { wIndex } from './mvm';
+import { lanesIndex } from './mvm-lanes';
 import { codeAbsSum } from './mvm-implicit';
 
 /** True for a piece F(2,3) can run: a 3×3 stride-1 conv whose piece holds all 9·inC rows, ≤ 512 of them, one copy. */
@@ -35,11 +36,12 @@ export function winogradEligible(kh: i32, kw: i32, stride: i32, inC: i32, rowSta
 
 /**
  * U_0 … U_3 of a piece from the snapshot: g at (row, col) of a tile `geoCols` wide, matrix row
- * (ky·3 + kx)·inC + ci (HWIO), `cols` columns; each U_i rp × colsPad in mvm.ts's layout at
- * u + i·rp·colsPad·2 bytes, zero in the padding.
+ * (ky·3 + kx)·inC + ci (HWIO), `cols` columns; each U_i rp × colsPad at u + i·rp·colsPad·2 bytes, zero in
+ * the padding: columns < `lanes` in mvm-lanes.ts's layout (⌈3·inC/2⌉ row pairs), the others in mvm.ts's.
  */
-export function winogradPackWeights(g: usize, row: i32, col: i32, geoCols: i32, inC: i32, cols: i32, colsPad: i32, u: usize): void {
+export function winogradPackWeights(g: usize, row: i32, col: i32, geoCols: i32, inC: i32, cols: i32, colsPad: i32, u: usize, lanes: i32): void {
   const rp = winogradRows(inC);
+  const pairs = (3 * inC + 1) >> 1;
   const matBytes = <usize>(rp * colsPad) << 1;
   memory.fill(u, 0, matBytes << 2);
   for (let ky = 0; ky < 3; ky++) {
@@ -52,7 +54,7 @@ export function winogradPackWeights(g: usize, row: i32, col: i32, geoCols: i32, 
         const g0 = <i32>load<i16>(s0 + (<usize>c << 1));
         const g1 = <i32>load<i16>(s1 + (<usize>c << 1));
         const g2 = <i32>load<i16>(s2 + (<usize>c << 1));
-        const at = <usize>wIndex(r, c, rp) << 1;
+        const at = <usize>(c < lanes ? lanesIndex(r, c, pairs, lanes) : wIndex(r, c, rp)) << 1;
         store<i16>(u + at, <i16>g0);
         store<i16>(u + matBytes + at, <i16>(g0 + g1 + g2));
         store<i16>(u + 2 * matBytes + at, <i16>(g0 - g1 + g2));

@@ -3,7 +3,8 @@
 // and fetch counts IM2COL reports. Shapes: 1–57 channels (K = 9·inC from 9, ragged: not a multiple
 // of 8, up to 504 rows), odd and even widths and heights down to 1, 'same', 'valid' and asymmetric
 // padding, few and many columns (not a multiple of 4: padded), a piece at a row/column offset of the
-// tile; u8 and int16 codes; dense, zero-heavy, all-zero and extreme (±255 codes, ±8192 weights) inputs.
+// tile; u8 and int16 codes; dense, zero-heavy, all-zero and extreme (±255 codes, ±8192 weights) inputs;
+// the four GEMMs by mvmSimd (KERNELS_WINOGRAD) and by mvmLanes + mvmSimdFrom (KERNELS_LANES).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
 import { rng } from '../host/chip/net-builder.js';
@@ -27,6 +28,8 @@ interface Case {
   zeros: number;
   /** Codes ±255 and weights ±8192 only (the bounds winograd.ts argues from). */
   extreme?: boolean;
+  /** The GEMMs as KERNELS_LANES runs them: mvmLanes on colsPad & ~7 columns, mvmSimdFrom on the rest. */
+  lanes?: boolean;
 }
 
 const align = (n: number): number => (n + 15) & ~15;
@@ -111,9 +114,16 @@ function run(c: Case, rand: () => number): Result {
   new Int32Array(mem, mPtr, 4 * pairsPad * colsPad).fill(-7);
 
   chip.mvmGolden(xPtr, wPtr, goldPtr, posPad, rowsPad, colsPad);
-  chip.winogradPackWeights(tilePtr, row0, col0, geoCols, inC, c.cols, colsPad, uPtr);
+  const lanes = c.lanes ? colsPad & ~7 : 0;
+  chip.winogradPackWeights(tilePtr, row0, col0, geoCols, inC, c.cols, colsPad, uPtr, lanes);
   chip.winogradTransform(srcPtr, c.signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tPtr);
-  for (let i = 0; i < 4; i++) chip.mvmSimd(tPtr + i * pairsPad * rp * 2, uPtr + i * rp * colsPad * 2, mPtr + i * pairsPad * colsPad * 4, pairsPad, rp, colsPad);
+  for (let i = 0; i < 4; i++) {
+    const t = tPtr + i * pairsPad * rp * 2;
+    const u = uPtr + i * rp * colsPad * 2;
+    const m = mPtr + i * pairsPad * colsPad * 4;
+    if (lanes > 0) chip.mvmLanes(t, rp * 2, false, u, m, colsPad, pairsPad, (3 * inC + 1) >> 1, lanes);
+    if (lanes < colsPad) chip.mvmSimdFrom(t, u, m, pairsPad, rp, colsPad, lanes);
+  }
   chip.winogradCombine(mPtr, gridH, gridW, colsPad, accPtr);
   mem = chip.memory.buffer;
   const n = positions * colsPad;
@@ -152,21 +162,25 @@ describe("Winograd F(2,3) for 3×3 stride-1 pieces", () => {
     [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows
     [2, 7, 4, 1, 1, 1, 1, 31],
   ];
-  for (const signed of [false, true]) {
-    for (const zeros of [0, 0.5, 1]) {
-      it(`= golden on IM2COL's vectors, ${signed ? 'int16' : 'u8'} codes, ${zeros * 100} % zeros`, () => {
-        const rand = rng(31 + (signed ? 100 : 0) + zeros * 10);
-        for (const [inH, inW, inC, padTop, padBottom, padLeft, padRight, cols] of shapes) {
-          check({ inH, inW, inC, padTop, padBottom, padLeft, padRight, cols, signed, zeros }, rand);
-        }
-      });
+  for (const lanes of [false, true]) {
+    for (const signed of [false, true]) {
+      for (const zeros of [0, 0.5, 1]) {
+        it(`= golden on IM2COL's vectors, ${signed ? 'int16' : 'u8'} codes, ${zeros * 100} % zeros${lanes ? ', lanes GEMMs' : ''}`, () => {
+          const rand = rng(31 + (signed ? 100 : 0) + zeros * 10 + (lanes ? 7 : 0));
+          for (const [inH, inW, inC, padTop, padBottom, padLeft, padRight, cols] of shapes) {
+            check({ inH, inW, inC, padTop, padBottom, padLeft, padRight, cols, signed, zeros, lanes }, rand);
+          }
+        });
+      }
     }
   }
 
   it('extreme codes and weights at 504 rows (the bound the halving relies on)', () => {
     const rand = rng(77);
     for (const signed of [false, true]) {
-      for (const [inH, inW] of [[5, 5], [4, 7], [3, 2]] as const) check({ inH, inW, inC: 56, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, cols: 8, signed, zeros: 0, extreme: true }, rand);
+      for (const [inH, inW] of [[5, 5], [4, 7], [3, 2]] as const) {
+        for (const lanes of [false, true]) check({ inH, inW, inC: 56, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, cols: 12, signed, zeros: 0, extreme: true, lanes }, rand);
+      }
     }
   });
 
@@ -185,6 +199,7 @@ describe("Winograd F(2,3) for 3×3 stride-1 pieces", () => {
         cols: 1 + Math.floor(rand() * 40),
         signed: rand() < 0.5,
         zeros: rand(),
+        lanes: t % 2 === 1,
       };
       if (c.inH + c.padTop + c.padBottom < 3 || c.inW + c.padLeft + c.padRight < 3) continue;
       check(c, rand);

@@ -1,10 +1,11 @@
 // The per-shape kernels (chipSetKernels: KERNELS_SHAPED — implicit GEMM for 1×1 convs,
 // assembly/mvm-implicit.ts — KERNELS_RGB, which adds the packed IM2COL of VWW's stem,
-// assembly/im2col-rgb.ts, and KERNELS_WINOGRAD, the default, which adds F(2,3) for 3×3 stride-1
-// pieces, assembly/winograd.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
+// assembly/im2col-rgb.ts, KERNELS_WINOGRAD, which adds F(2,3) for 3×3 stride-1 pieces,
+// assembly/winograd.ts, and KERNELS_LANES, the default, which runs the 1×1, F(2,3) and RGB pieces'
+// GEMMs with lanes = columns, assembly/mvm-lanes.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
 // networks: the same logits and the same counters, bit for bit, under every noise preset (the MVM reads
 // the snapshot, so the read-noise draws do not depend on the kernel) and at a drift time.
-import { KERNELS_GOLDEN, KERNELS_RGB, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
+import { KERNELS_GOLDEN, KERNELS_LANES, KERNELS_RGB, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import type { Preset } from '../../../host/chip/program.js';
@@ -12,7 +13,7 @@ import { deploy } from '../../../host/runtime/deploy.js';
 import { randomImage } from '../../../models/image/random.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
 
-const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD } as const;
+const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD, lanes: KERNELS_LANES } as const;
 const PRESETS: Preset[] = ['paper', 'aihwkit', 'ideal'];
 
 /** Logits and counters of one inference per kernel choice. */
@@ -23,7 +24,7 @@ function allKernels(chip: Chip, x: Float32Array): Record<keyof typeof KERNELS, s
     const logits = Array.from(chip.infer(x));
     out[name] = JSON.stringify({ logits, counters: chip.counters() });
   }
-  chip.exports.chipSetKernels(KERNELS.winograd);
+  chip.exports.chipSetKernels(KERNELS.lanes);
   return out;
 }
 
@@ -66,6 +67,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             expect(r.shaped).toBe(r.golden);
             expect(r.rgb).toBe(r.golden);
             expect(r.winograd).toBe(r.golden);
+            expect(r.lanes).toBe(r.golden);
           }
         }
       }
@@ -100,6 +102,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             const r = allKernels(chip, x);
             expect(r.rgb).toBe(r.golden);
             expect(r.winograd).toBe(r.golden);
+            expect(r.lanes).toBe(r.golden);
           }
         }
       }
@@ -117,6 +120,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
         expect(r.shaped).toBe(r.golden);
         expect(r.rgb).toBe(r.golden);
         expect(r.winograd).toBe(r.golden);
+        expect(r.lanes).toBe(r.golden);
       }
     });
   }
@@ -129,6 +133,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
       expect(r.shaped).toBe(r.golden);
       expect(r.rgb).toBe(r.golden);
       expect(r.winograd).toBe(r.golden);
+      expect(r.lanes).toBe(r.golden);
     }
   });
 });
