@@ -48,7 +48,7 @@ import { codeAbsSum, implicitEligible, mvmImplicit, mvmImplicitFrom } from './mv
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
 import { im2colRgb, im2colRgbEligible, rgbFetches, rgbPulses } from './im2col-rgb';
 import { KERNELS_GOLDEN, KERNELS_LANES, KERNELS_RGB, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
-import { lanesIndex, mvmLanes } from './mvm-lanes';
+import { lanesColumns, lanesIndex, mvmLanes } from './mvm-lanes';
 import {
   winogradCombine, winogradEligible, winogradFetches, winogradPackWeights, winogradPairsPad, winogradPulses, winogradRows, winogradTransform,
 } from './winograd';
@@ -62,6 +62,10 @@ let geoCols: i32 = 0;
 
 let bits: i32 = 8;
 let gdcOn: bool = true;
+
+// IM2COL pieces up to this many rows run mvmLanes; longer rows (KWS's 1008) keep mvmSimd, where the
+// horizontal sums cost little and lanes would need a splat per 2 rows.
+const LANES_ROWS = 512;
 
 // Which kernels run (chipSetKernels; assembly/kernel-modes.ts).
 let kernels: i32 = KERNELS_LANES;
@@ -224,14 +228,15 @@ export function programLoad(): i32 {
         const pairsPad = winogradPairsPad(lw(l, L_GRID_H), lw(l, L_GRID_W));
         unchecked((pieceWinoC[p] = inC));
         unchecked((pieceU[p] = alloc16(4 * rp * colsPad * 2)));
-        unchecked((pieceLanes[p] = colsPad & ~7));
+        unchecked((pieceLanes[p] = lanesColumns(colsPad)));
         unchecked((pieceUL[p] = alloc16(4 * rp * colsPad * 2)));
         tBytes = max(tBytes, 4 * pairsPad * rp * 2);
         mBytes = max(mBytes, 4 * pairsPad * colsPad * 4);
       }
-      // mvmLanes for the 1×1 pieces (u8 codes only over few rows: their splats cost a widening each) and the RGB stem.
-      if ((unchecked(pieceImplicit[p]) && (lw(l, L_SRC_SIGNED) != 0 || rows <= 64)) || unchecked(pieceRgb[p])) {
-        unchecked((pieceLanes[p] = colsPad & ~7));
+      // mvmLanes for the pieces of ≤ LANES_ROWS rows (read from SRAM as u8 codes: ≤ 64 rows, their splats cost a widening each).
+      const general = !unchecked(pieceImplicit[p]) && unchecked(pieceWinoC[p]) == 0 && rowsPad <= LANES_ROWS;
+      if ((unchecked(pieceImplicit[p]) && (lw(l, L_SRC_SIGNED) != 0 || rows <= 64)) || unchecked(pieceRgb[p]) || general) {
+        unchecked((pieceLanes[p] = lanesColumns(colsPad)));
         if (unchecked(pieceLanes[p]) > 0) unchecked((pieceWL[p] = alloc16(colsPad * rowsPad * 2)));
       }
       xBytes = max(xBytes, posPad * rowsPad * 2);
@@ -470,7 +475,11 @@ function runLayer(l: i32): void {
       }
       if (copies > 1) replicateRows(xBuf, posPad, mRows, rowsPad, copies);
       if (kernels == KERNELS_GOLDEN) mvmGolden(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
-      else mvmSimd(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
+      else {
+        const lanes = kernels >= KERNELS_LANES ? unchecked(pieceLanes[p]) : 0;
+        if (lanes > 0) mvmLanes(xBuf, rowsPad << 1, false, unchecked(pieceWL[p]), accBuf, colsPad, posPad, (rows + 1) >> 1, lanes);
+        if (lanes < colsPad) mvmSimdFrom(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad, lanes);
+      }
       piecePulses = im2colPulses;
       pieceFetches = im2colFetches;
     }

@@ -1,8 +1,8 @@
-// The lanes = columns MVM (assembly/mvm-lanes.ts) on a piece's first colsPad & ~7 columns, with
-// mvmSimdFrom / mvmImplicitFrom on the last group of 4 (what the controller runs), against the golden
+// The lanes = columns MVM (assembly/mvm-lanes.ts) on a piece's columns but a last single group of 4,
+// with mvmSimdFrom / mvmImplicitFrom on that group (what the controller runs), against the golden
 // scalar kernel on the IM2COL vectors: identical accumulators for every position and column. Shapes:
 // rows < 8 and odd (the last pair's partner row meets zero weights), ragged, up to 300; 4 to 68 columns
-// (16-column blocks, an 8-column block, a 4-column rest); positions 2–40; int16 codes at a padded stride
+// (16-column blocks, a 12- or 8-column block, a 4-column rest); positions 2–40; int16 codes at a padded stride
 // (IM2COL's vectors) or contiguous (1×1 from SRAM, garbage past the tensor), u8 codes contiguous.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
@@ -15,13 +15,15 @@ beforeAll(async () => {
 
 const align = (n: number): number => (n + 15) & ~15;
 const wIndex = (k: number, c: number, rowsPad: number): number => (c >> 2) * rowsPad * 4 + (k >> 3) * 32 + (c & 3) * 8 + (k & 7);
-/** mvm-lanes.ts's layout of the first `cols` columns (a multiple of 8). */
+/** mvm-lanes.ts's columns: all but a last single group of 4. */
+const lanesColumns = (colsPad: number): number => ((colsPad & 15) === 4 ? colsPad - 4 : colsPad);
+/** mvm-lanes.ts's layout of the first `cols` (lanesColumns) columns. */
 function lanesIndex(k: number, c: number, rowPairs: number, cols: number): number {
   const groups = cols >> 2;
   const g = c >> 2;
   const full = groups & ~3;
   const g0 = g < full ? g & ~3 : full;
-  const nv = g0 < full ? 4 : 2;
+  const nv = g0 < full ? 4 : groups - full;
   return g0 * rowPairs * 8 + ((k >> 1) * nv + (g - g0)) * 8 + (c & 3) * 2 + (k & 1);
 }
 
@@ -30,7 +32,7 @@ type Source = 'int16 padded' | 'int16 contiguous' | 'u8 contiguous';
 function check(positions: number, rows: number, colsPad: number, source: Source, zeros: number, rand: () => number): void {
   const rowsPad = (rows + 7) & ~7;
   const rowPairs = (rows + 1) >> 1;
-  const lanes = colsPad & ~7;
+  const lanes = lanesColumns(colsPad);
   const u8 = source === 'u8 contiguous';
   const contiguous = source !== 'int16 padded';
   const codes = Int16Array.from({ length: positions * rows }, () => {

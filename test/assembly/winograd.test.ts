@@ -28,7 +28,7 @@ interface Case {
   zeros: number;
   /** Codes ±255 and weights ±8192 only (the bounds winograd.ts argues from). */
   extreme?: boolean;
-  /** The GEMMs as KERNELS_LANES runs them: mvmLanes on colsPad & ~7 columns, mvmSimdFrom on the rest. */
+  /** The GEMMs as KERNELS_LANES runs them: mvmLanes on all columns but a last single group of 4, mvmSimdFrom on that. */
   lanes?: boolean;
 }
 
@@ -114,7 +114,7 @@ function run(c: Case, rand: () => number): Result {
   new Int32Array(mem, mPtr, 4 * pairsPad * colsPad).fill(-7);
 
   chip.mvmGolden(xPtr, wPtr, goldPtr, posPad, rowsPad, colsPad);
-  const lanes = c.lanes ? colsPad & ~7 : 0;
+  const lanes = c.lanes ? ((colsPad & 15) === 4 ? colsPad - 4 : colsPad) : 0;
   chip.winogradPackWeights(tilePtr, row0, col0, geoCols, inC, c.cols, colsPad, uPtr, lanes);
   chip.winogradTransform(srcPtr, c.signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tPtr);
   for (let i = 0; i < 4; i++) {
