@@ -47,10 +47,11 @@ import { mvmGolden, mvmSimd, mvmSimdFrom, wIndex } from './mvm';
 import { codeAbsSum, implicitEligible, mvmImplicit, mvmImplicitFrom } from './mvm-implicit';
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
 import { im2colRgb, im2colRgbEligible, rgbFetches, rgbPulses } from './im2col-rgb';
-import { KERNELS_GOLDEN, KERNELS_LANES, KERNELS_RGB, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
+import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_RGB, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
 import { lanesColumns, lanesIndex, mvmLanes } from './mvm-lanes';
 import {
-  winogradCombine, winogradEligible, winogradFetches, winogradPackWeights, winogradPairsPad, winogradPulses, winogradRows, winogradTransform,
+  winogradCombine, winogradEligible, winogradFetches, winogradGemms, winogradPackWeights, winogradPairsPad, winogradParts, winogradPulses,
+  winogradRows, winogradTransform, winogradVertical,
 } from './winograd';
 import { sramInit, sramCheck, sramAddress, codeBytes } from './sram';
 import { scaleBnRelu, scaleBnReluMax, residualAdd, averagePool, requantize } from './datapath';
@@ -68,7 +69,7 @@ let gdcOn: bool = true;
 const LANES_ROWS = 512;
 
 // Which kernels run (chipSetKernels; assembly/kernel-modes.ts).
-let kernels: i32 = KERNELS_LANES;
+let kernels: i32 = KERNELS_DEFAULT;
 let gdcAnalog: bool = false;
 
 // The program image.
@@ -93,6 +94,11 @@ let pieceU: StaticArray<usize> = new StaticArray<usize>(0); // its transformed w
 let pieceLanes: StaticArray<i32> = new StaticArray<i32>(0); // columns mvmLanes computes (mvm-lanes.ts), 0: none
 let pieceWL: StaticArray<usize> = new StaticArray<usize>(0); // a 1×1 or RGB piece's weights in the lanes layout
 let pieceUL: StaticArray<usize> = new StaticArray<usize>(0); // an F(2,3) piece's U_0 … U_3, lanes layout for those columns
+// KERNELS_PARTS: F(2,3) on any row count, either axis (winograd.ts). Input channels of such a piece, else 0;
+// along kernel columns or not; its U (pieceUL when the same: one part along rows, else its own).
+let pieceWinoP: StaticArray<i32> = new StaticArray<i32>(0);
+let pieceWinoV: StaticArray<bool> = new StaticArray<bool>(0);
+let pieceUP: StaticArray<usize> = new StaticArray<usize>(0);
 
 // Per layer.
 let gdcBase: StaticArray<f64> = new StaticArray<f64>(0);
@@ -178,6 +184,9 @@ export function programLoad(): i32 {
   pieceLanes = new StaticArray<i32>(nPieces);
   pieceWL = new StaticArray<usize>(nPieces);
   pieceUL = new StaticArray<usize>(nPieces);
+  pieceWinoP = new StaticArray<i32>(nPieces);
+  pieceWinoV = new StaticArray<bool>(nPieces);
+  pieceUP = new StaticArray<usize>(nPieces);
   gdcBase = new StaticArray<f64>(nLayers);
   gdcRead = new StaticArray<f64>(nLayers);
   gdcAlpha = new StaticArray<f32>(nLayers);
@@ -223,9 +232,11 @@ export function programLoad(): i32 {
       unchecked((pieceRgb[p] = copies == 1 && lw(l, L_KIND) != KIND_DEPTHWISE &&
         im2colRgbEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_IN_C), pw(p, P_ROW_START), rows, rowsPad)));
       const inC = lw(l, L_IN_C);
-      if (lw(l, L_KIND) != KIND_DEPTHWISE && winogradEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), inC, pw(p, P_ROW_START), rows, copies)) {
-        const rp = winogradRows(inC);
-        const pairsPad = winogradPairsPad(lw(l, L_GRID_H), lw(l, L_GRID_W));
+      const conv = lw(l, L_KIND) != KIND_DEPTHWISE;
+      const gridH = lw(l, L_GRID_H), gridW = lw(l, L_GRID_W);
+      const rp = winogradRows(inC);
+      if (conv && winogradEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), inC, pw(p, P_ROW_START), rows, copies, 512)) {
+        const pairsPad = winogradPairsPad(gridH, gridW, false);
         unchecked((pieceWinoC[p] = inC));
         unchecked((pieceU[p] = alloc16(4 * rp * colsPad * 2)));
         unchecked((pieceLanes[p] = lanesColumns(colsPad)));
@@ -233,8 +244,19 @@ export function programLoad(): i32 {
         tBytes = max(tBytes, 4 * pairsPad * rp * 2);
         mBytes = max(mBytes, 4 * pairsPad * colsPad * 4);
       }
+      if (conv && winogradEligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), inC, pw(p, P_ROW_START), rows, copies, 1 << 30)) {
+        const vertical = winogradVertical(gridH, gridW);
+        const pairsPad = winogradPairsPad(gridH, gridW, vertical);
+        unchecked((pieceWinoP[p] = inC));
+        unchecked((pieceWinoV[p] = vertical));
+        const same = unchecked(pieceWinoC[p]) > 0 && !vertical && winogradParts(inC) == 1;
+        unchecked((pieceUP[p] = same ? unchecked(pieceUL[p]) : alloc16(4 * rp * colsPad * 2)));
+        tBytes = max(tBytes, 4 * pairsPad * rp * 2);
+        mBytes = max(mBytes, (2 + 2 * winogradParts(inC)) * pairsPad * colsPad * 4);
+      }
       // mvmLanes for the pieces of ≤ LANES_ROWS rows (read from SRAM as u8 codes: ≤ 64 rows, their splats cost a widening each).
       const general = !unchecked(pieceImplicit[p]) && unchecked(pieceWinoC[p]) == 0 && rowsPad <= LANES_ROWS;
+      if (unchecked(pieceWinoP[p]) > 0 && unchecked(pieceLanes[p]) == 0) unchecked((pieceLanes[p] = lanesColumns(colsPad)));
       if ((unchecked(pieceImplicit[p]) && (lw(l, L_SRC_SIGNED) != 0 || rows <= 64)) || unchecked(pieceRgb[p]) || general) {
         unchecked((pieceLanes[p] = lanesColumns(colsPad)));
         if (unchecked(pieceLanes[p]) > 0) unchecked((pieceWL[p] = alloc16(colsPad * rowsPad * 2)));
@@ -304,8 +326,12 @@ function packPiece(p: i32): void {
   }
   const inC = unchecked(pieceWinoC[p]);
   if (inC > 0) {
-    winogradPackWeights(g, row, col, geoCols, inC, cols, colsPad, unchecked(pieceU[p]), 0);
-    winogradPackWeights(g, row, col, geoCols, inC, cols, colsPad, unchecked(pieceUL[p]), unchecked(pieceLanes[p]));
+    winogradPackWeights(g, row, col, geoCols, inC, cols, colsPad, unchecked(pieceU[p]), 0, false);
+    winogradPackWeights(g, row, col, geoCols, inC, cols, colsPad, unchecked(pieceUL[p]), unchecked(pieceLanes[p]), false);
+  }
+  const inCP = unchecked(pieceWinoP[p]);
+  if (inCP > 0 && unchecked(pieceUP[p]) != unchecked(pieceUL[p])) {
+    winogradPackWeights(g, row, col, geoCols, inCP, cols, colsPad, unchecked(pieceUP[p]), unchecked(pieceLanes[p]), unchecked(pieceWinoV[p]));
   }
 }
 
@@ -317,9 +343,9 @@ export function chipRead(tSeconds: f64, seed: u64): void {
   updateAlpha();
 }
 
-/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB, KERNELS_WINOGRAD or KERNELS_LANES (the default); others abort. Results do not depend on it. */
+/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB, KERNELS_WINOGRAD, KERNELS_LANES or KERNELS_PARTS (the default); others abort. Results do not depend on it. */
 export function chipSetKernels(mode: i32): void {
-  if (mode < KERNELS_GOLDEN || mode > KERNELS_LANES) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd, 5 lanes');
+  if (mode < KERNELS_GOLDEN || mode > KERNELS_PARTS) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd, 5 lanes, 6 parts');
   kernels = mode;
 }
 
@@ -399,21 +425,16 @@ function replicateRows(x: usize, posPad: i32, rows: i32, rowsPad: i32, copies: i
   }
 }
 
-/** A piece's accumulators by F(2,3) (winograd.ts): transform, the four GEMMs, combine into accBuf. */
+/** A piece's accumulators by F(2,3) (winograd.ts): transform, the GEMMs, combine into accBuf. */
 function winogradMvm(p: i32, src: usize, signed: bool, inH: i32, inW: i32, inC: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, colsPad: i32): void {
-  const rp = winogradRows(inC);
-  const pairsPad = winogradPairsPad(gridH, gridW);
+  const parts = kernels >= KERNELS_PARTS;
+  const vertical = parts && unchecked(pieceWinoV[p]);
+  const pairsPad = winogradPairsPad(gridH, gridW, vertical);
   const lanes = kernels >= KERNELS_LANES ? unchecked(pieceLanes[p]) : 0;
-  const u = lanes > 0 ? unchecked(pieceUL[p]) : unchecked(pieceU[p]);
-  winogradTransform(src, signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tBuf);
-  for (let i = 0; i < 4; i++) {
-    const t = tBuf + <usize>(i * pairsPad * rp) * 2;
-    const ui = u + <usize>(i * rp * colsPad) * 2;
-    const m = mBuf + <usize>(i * pairsPad * colsPad) * 4;
-    if (lanes > 0) mvmLanes(t, rp << 1, false, ui, m, colsPad, pairsPad, (3 * inC + 1) >> 1, lanes);
-    if (lanes < colsPad) mvmSimdFrom(t, ui, m, pairsPad, rp, colsPad, lanes);
-  }
-  winogradCombine(mBuf, gridH, gridW, colsPad, accBuf);
+  const u = parts ? unchecked(pieceUP[p]) : lanes > 0 ? unchecked(pieceUL[p]) : unchecked(pieceU[p]);
+  winogradTransform(src, signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tBuf, vertical);
+  winogradGemms(tBuf, u, mBuf, inC, pairsPad, colsPad, lanes);
+  winogradCombine(mBuf, gridH, gridW, colsPad, accBuf, inC, vertical);
 }
 
 function runLayer(l: i32): void {
@@ -463,7 +484,7 @@ function runLayer(l: i32): void {
       if (lanes < colsPad) mvmSimdFrom(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad, lanes);
       piecePulses = rgbPulses;
       pieceFetches = rgbFetches;
-    } else if (kernels >= KERNELS_WINOGRAD && unchecked(pieceWinoC[p]) > 0) {
+    } else if ((kernels >= KERNELS_PARTS && unchecked(pieceWinoP[p]) > 0) || (kernels >= KERNELS_WINOGRAD && kernels < KERNELS_PARTS && unchecked(pieceWinoC[p]) > 0)) {
       winogradMvm(p, src, srcSigned, inH, inW, inC, padTop, padLeft, gridH, gridW, colsPad);
       piecePulses = winogradPulses;
       pieceFetches = winogradFetches;
@@ -476,7 +497,8 @@ function runLayer(l: i32): void {
       if (copies > 1) replicateRows(xBuf, posPad, mRows, rowsPad, copies);
       if (kernels == KERNELS_GOLDEN) mvmGolden(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad);
       else {
-        const lanes = kernels >= KERNELS_LANES ? unchecked(pieceLanes[p]) : 0;
+        // Pieces F(2,3) takes under KERNELS_PARTS have no lanes weights: mvmSimd here.
+        const lanes = kernels >= KERNELS_LANES && unchecked(pieceWL[p]) != 0 ? unchecked(pieceLanes[p]) : 0;
         if (lanes > 0) mvmLanes(xBuf, rowsPad << 1, false, unchecked(pieceWL[p]), accBuf, colsPad, posPad, (rows + 1) >> 1, lanes);
         if (lanes < colsPad) mvmSimdFrom(xBuf, unchecked(pieceW[p]), accBuf, posPad, rowsPad, colsPad, lanes);
       }

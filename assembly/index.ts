@@ -17,10 +17,10 @@ export {
   chipInit, programImage, programLoad, gdcBaseline, chipRead, chipSetBits, chipSetGdc, chipSetGdcMode, chipGdcAlpha,
   chipInputPtr, chipInputNonFinite, chipOutputPtr, chipOutputLength, chipCountersPtr, chipInfer, chipRunLayers, chipSetKernels,
 } from './controller';
-export { mvmSimd, mvmSimdFrom, mvmGolden, mvmScratch } from './mvm';
+export { mvmSimd, mvmSimdFrom, mvmSimdStrided, mvmGolden, mvmScratch } from './mvm';
 export { mvmImplicit, mvmImplicitFrom, codeAbsSum } from './mvm-implicit';
 export { mvmLanes } from './mvm-lanes';
-export { winogradPackWeights, winogradTransform, winogradCombine, winogradCounts } from './winograd';
+export { winogradPackWeights, winogradTransform, winogradGemms, winogradCombine, winogradCounts, winogradVertical } from './winograd';
 export { dacQuantize, adcQuantize, adcGain, muxCyclesPerPosition, adcsInUse, adcConvertRows, adcConvertPiece } from './converters';
 export { scaleBnRelu, scaleBnReluMax, requantize } from './datapath';
 export { sramBankPtr } from './sram';

@@ -12,5 +12,12 @@ export const KERNELS_SHAPED = 2;
 export const KERNELS_RGB = 3;
 /** KERNELS_RGB + Winograd's F(2,3) for 3×3 stride-1 pieces (winograd.ts). */
 export const KERNELS_WINOGRAD = 4;
-/** KERNELS_WINOGRAD with lanes = columns (mvm-lanes.ts) for the 1×1, F(2,3) and RGB-stem pieces; the default. */
+/** KERNELS_WINOGRAD with lanes = columns (mvm-lanes.ts) for the 1×1, F(2,3) and RGB-stem pieces. */
 export const KERNELS_LANES = 5;
+/**
+ * KERNELS_LANES with F(2,3) on 3×3 stride-1 pieces of any row count (M1 and M2 in parts of ≤ 168
+ * transformed rows: KWS's conv3–conv5), along kernel columns where that makes fewer pairs; the default.
+ */
+export const KERNELS_PARTS = 6;
+/** The kernels the chip runs unless told otherwise. */
+export const KERNELS_DEFAULT = KERNELS_PARTS;

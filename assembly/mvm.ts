@@ -39,6 +39,15 @@ export function mvmSimd(x: usize, w: usize, acc: usize, positions: i32, rowsPad:
 
 /** mvmSimd on columns [c0, colsPad) only (c0 a multiple of 4): the rest of a piece mvm-lanes.ts computes. */
 export function mvmSimdFrom(x: usize, w: usize, acc: usize, positions: i32, rowsPad: i32, colsPad: i32, c0: i32): void {
+  simdLoop(x, <usize>rowsPad << 1, w, acc, positions, rowsPad, colsPad, c0);
+}
+
+/** mvmSimdFrom with position vectors xStride bytes apart (rowsPad of their rows read): a row range of longer vectors (winograd.ts's parts). */
+export function mvmSimdStrided(x: usize, xStride: i32, w: usize, acc: usize, positions: i32, rowsPad: i32, colsPad: i32, c0: i32): void {
+  simdLoop(x, <usize>xStride, w, acc, positions, rowsPad, colsPad, c0);
+}
+
+@inline function simdLoop(x: usize, xStride: usize, w: usize, acc: usize, positions: i32, rowsPad: i32, colsPad: i32, c0: i32): void {
   const rowBytes = <usize>rowsPad << 1;
   const blockBytes = rowBytes << 2;
   const accRowBytes = <usize>colsPad << 2;
@@ -54,7 +63,7 @@ export function mvmSimdFrom(x: usize, w: usize, acc: usize, positions: i32, rows
       let wp = wBlock;
       for (; xp < xEnd; xp += 16, wp += 64) {
         const v0 = v128.load(xp);
-        const v1 = v128.load(xp + rowBytes);
+        const v1 = v128.load(xp + xStride);
         const g0 = v128.load(wp, 0);
         const g1 = v128.load(wp, 16);
         const g2 = v128.load(wp, 32);
@@ -71,7 +80,7 @@ export function mvmSimdFrom(x: usize, w: usize, acc: usize, positions: i32, rows
       v128.store(out, hsum4(a00, a01, a02, a03));
       v128.store(out + accRowBytes, hsum4(a10, a11, a12, a13));
       out += accRowBytes << 1;
-      x0 += rowBytes << 1;
+      x0 += xStride << 1;
     }
   }
 }

@@ -1,27 +1,53 @@
 // The array's 3×3, stride-1 MVMs in 2/3 of the multiplies: Winograd's F(2,3) along each kernel row
-// (issue 14, VWW's expand layers). Two neighbouring output positions (ox, ox+1) of one kernel row ky
-// read four input pixels d0…d3 (columns ox−1 … ox+2 at 'same' padding) against taps g0, g1, g2:
+// (issue 14, VWW's expand layers) or along each kernel column (KWS's 25 × 5 grids). Along rows, two
+// neighbouring output positions (ox, ox+1) of one kernel row ky read four input pixels d0…d3 (columns
+// ox−1 … ox+2 at 'same' padding) against taps g0, g1, g2 (kx = 0, 1, 2); along columns, (oy, oy+1) of one
+// kernel column kx read rows oy−1 … oy+2 against the taps ky = 0, 1, 2. Either way
 //   y0 = d0·g0 + d1·g1 + d2·g2 = m0 + (M1 + M2)/2,   y1 = d1·g0 + d2·g1 + d3·g2 = (M1 − M2)/2 − m3
 // with m0 = Σ (d0 − d2)·g0, M1 = Σ (d1 + d2)·(g0 + g1 + g2), M2 = Σ (d2 − d1)·(g0 − g1 + g2),
-// m3 = Σ (d1 − d3)·g2, the sums over ky and the channels: four GEMMs of 3·inC rows (mvmSimd) for two
-// positions instead of two of 9·inC. Integer arithmetic throughout, so the accumulators are
-// mvmGolden's bit for bit: transformed codes |d ± d| ≤ 2·255 and weights |g0 ± g1 + g2| ≤ 3·8192 =
-// 24,576 fit int16 (the crossbar clamps |G| ≤ 8192); sums may wrap mod 2^32 on the way, but
-// M1 ± M2 = 2·(d1·g1 + d2·(g0 + g2)) resp. 2·(d1·(g0 + g2) + d2·g1), each half bounded by 255 · Σ|G| over
-// the 9·inC rows < 2^30 when 9·inC ≤ 512, so M1 ± M2 is exact in i32 and its halving exact; y0, y1
-// are then exact mod 2^32 and, being true accumulators (< 2^31), exact.
+// m3 = Σ (d1 − d3)·g2, the sums over the 3·inC transformed rows r = k·inC + ci (k the kernel row ky, or
+// column kx): four GEMMs of 3·inC rows (mvmSimd) for two positions instead of two of 9·inC. The axis with
+// fewer pairs runs (winogradVertical): rows unless the grid's width is odd and its height even or much
+// larger (KWS: 25 × 5, 65 column pairs instead of 75 row pairs).
 //
-// Layouts: T_i [pairsPad][rp] int16 (rp = 3·inC padded to 8; row r = ky·inC + ci), one per i; U_i packed
-// as mvm.ts packs a rp × colsPad piece; M_i [pairsPad][colsPad] int32; pairs run over output rows, then
-// column pairs (an odd grid width's last pair has a virtual second position, never stored).
+// Integer arithmetic throughout, so the accumulators are mvmGolden's bit for bit: transformed codes
+// |d ± d| ≤ 2·255 and weights |g0 ± g1 + g2| ≤ 3·8192 = 24,576 fit int16 (the crossbar clamps |G| ≤ 8192).
+// Sums may wrap mod 2^32 on the way; only the halvings need more. Per transformed row,
+// (M1 + M2)/2 gets d1·g1 + d2·(g0 + g2) and (M1 − M2)/2 gets d1·(g0 + g2) + d2·g1, each ≤ 255·3·8192 =
+// 6,266,880 in magnitude. So M1 and M2 are split into PARTS of ≤ WINO_PART_ROWS = 168 transformed rows
+// (a multiple of 8; 171 would still do: 171 · 6,266,880 < 2^30 ≤ 172 · 6,266,880): within a part each half
+// is < 2^30, so that part's M1 ± M2 (= twice it) is exact in i32 and its arithmetic shift halves exactly.
+// y0 = m0 + Σ_parts (M1 + M2)_part/2 and y1 = Σ_parts (M1 − M2)_part/2 − m3 are then exact mod 2^32, as
+// is mvmGolden's i32 sum (it wraps the same way), so the two are equal bit for bit whatever the size:
+// the true accumulators of ≤ 1024 rows are < 2^31 anyway (mvm.ts). m0 and m3 need no split. 3·inC ≤ 168
+// (9·inC ≤ 504, every VWW piece) is one part, the F(2,3) of before; KWS's conv3 (3·112 = 336) has two
+// parts of 168 rows, conv4/5 (3·84 = 252) 168 + 84.
+//
+// Layouts: T_i [pairsPad][rp] int16 (rp = 3·inC padded to 8; row r = k·inC + ci), one per i, T_1 and T_2
+// read part by part (rows [168·s, …), position stride rp); U_0, then U_1's parts, U_2's parts, U_3, each
+// packed as mvm.ts packs a piece of its rows (a part's padded to 8) × colsPad (or mvm-lanes.ts for the
+// first `lanes` columns), at winogradUOffset; M [2 + 2·parts][pairsPad][colsPad] int32: M0, M1 per part,
+// M2 per part, M3. Pairs run over output rows, then column pairs (along rows), or over row pairs, then
+// columns (along columns); an odd extent's last pair has a virtual second position, never stored.
 
-import { wIndex } from './mvm';
-import { lanesIndex } from './mvm-lanes';
+import { mvmSimdStrided, wIndex } from './mvm';
+import { lanesIndex, mvmLanes } from './mvm-lanes';
 import { codeAbsSum } from './mvm-implicit';
 
-/** True for a piece F(2,3) can run: a 3×3 stride-1 conv whose piece holds all 9·inC rows, ≤ 512 of them, one copy. */
-export function winogradEligible(kh: i32, kw: i32, stride: i32, inC: i32, rowStart: i32, rows: i32, copies: i32): bool {
-  return kh == 3 && kw == 3 && stride == 1 && rowStart == 0 && rows == 9 * inC && rows <= 512 && copies == 1;
+/** Transformed rows of one part of M1 and M2 (a multiple of 8; the header's bound allows ≤ 171). */
+export const WINO_PART_ROWS = 168;
+
+/**
+ * True for a piece F(2,3) can run: a 3×3 stride-1 conv whose piece holds all 9·inC rows, one copy;
+ * ≤ maxRows of them (512: one part, the chip before the parts; 1 << 30: any).
+ */
+export function winogradEligible(kh: i32, kw: i32, stride: i32, inC: i32, rowStart: i32, rows: i32, copies: i32, maxRows: i32): bool {
+  return kh == 3 && kw == 3 && stride == 1 && rowStart == 0 && rows == 9 * inC && rows <= maxRows && copies == 1;
+}
+
+/** Whether F(2,3) runs along kernel columns (pairs of output rows): fewer pairs that way. */
+export function winogradVertical(gridH: i32, gridW: i32): bool {
+  return gridW * ((gridH + 1) >> 1) < gridH * ((gridW + 1) >> 1);
 }
 
 /** Rows of each transformed matrix: 3·inC padded to a multiple of 8. */
@@ -29,37 +55,90 @@ export function winogradEligible(kh: i32, kw: i32, stride: i32, inC: i32, rowSta
   return (3 * inC + 7) & ~7;
 }
 
+/** Parts M1 and M2 are split into (≤ WINO_PART_ROWS transformed rows each). */
+@inline export function winogradParts(inC: i32): i32 {
+  return (3 * inC + WINO_PART_ROWS - 1) / WINO_PART_ROWS;
+}
+
 /** Output position pairs of a gridH × gridW layer, padded to even (mvmSimd's 2-position block). */
-@inline export function winogradPairsPad(gridH: i32, gridW: i32): i32 {
-  return (gridH * ((gridW + 1) >> 1) + 1) & ~1;
+@inline export function winogradPairsPad(gridH: i32, gridW: i32, vertical: bool): i32 {
+  return ((vertical ? gridW * ((gridH + 1) >> 1) : gridH * ((gridW + 1) >> 1)) + 1) & ~1;
+}
+
+/** Int16 offset of U_i's part s (i = 0 or 3: s = 0, the whole matrix) in a piece's transformed weights. */
+@inline function uOffset(i: i32, s: i32, rp: i32, colsPad: i32): i32 {
+  return (i * rp + s * WINO_PART_ROWS) * colsPad;
+}
+
+/** Int16 offset of transformed row r's cell (r, c) within its matrix: its part's layout (U_1, U_2) or the whole (U_0, U_3). */
+@inline function uCell(r: i32, c: i32, n: i32, lanes: i32): i32 {
+  // n: rows of the matrix r lies in (from its first row); r relative to that.
+  return c < lanes ? lanesIndex(r, c, (n + 1) >> 1, lanes) : wIndex(r, c, (n + 7) & ~7);
 }
 
 /**
  * U_0 … U_3 of a piece from the snapshot: g at (row, col) of a tile `geoCols` wide, matrix row
- * (ky·3 + kx)·inC + ci (HWIO), `cols` columns; each U_i rp × colsPad at u + i·rp·colsPad·2 bytes, zero in
- * the padding: columns < `lanes` in mvm-lanes.ts's layout (⌈3·inC/2⌉ row pairs), the others in mvm.ts's.
+ * (ky·3 + kx)·inC + ci (HWIO), `cols` columns; laid out as the header says (4·rp·colsPad int16 at u), zero
+ * in the padding: columns < `lanes` in mvm-lanes.ts's layout, the others in mvm.ts's. Taps g0, g1, g2 run
+ * along kx (transformed row ky·inC + ci) or, `vertical`, along ky (row kx·inC + ci).
  */
-export function winogradPackWeights(g: usize, row: i32, col: i32, geoCols: i32, inC: i32, cols: i32, colsPad: i32, u: usize, lanes: i32): void {
+export function winogradPackWeights(g: usize, row: i32, col: i32, geoCols: i32, inC: i32, cols: i32, colsPad: i32, u: usize, lanes: i32, vertical: bool): void {
   const rp = winogradRows(inC);
-  const pairs = (3 * inC + 1) >> 1;
-  const matBytes = <usize>(rp * colsPad) << 1;
-  memory.fill(u, 0, matBytes << 2);
-  for (let ky = 0; ky < 3; ky++) {
+  const n = 3 * inC;
+  memory.fill(u, 0, <usize>(4 * rp * colsPad) << 1);
+  const a = vertical ? 3 : 1; // matrix-row step of the tap index i
+  const b = vertical ? 1 : 3; // and of k
+  for (let k = 0; k < 3; k++) {
     for (let ci = 0; ci < inC; ci++) {
-      const r = ky * inC + ci;
-      const s0 = g + (<usize>((row + (ky * 3) * inC + ci) * geoCols + col) << 1);
-      const s1 = g + (<usize>((row + (ky * 3 + 1) * inC + ci) * geoCols + col) << 1);
-      const s2 = g + (<usize>((row + (ky * 3 + 2) * inC + ci) * geoCols + col) << 1);
+      const r = k * inC + ci;
+      const s = r / WINO_PART_ROWS;
+      const rs = r - s * WINO_PART_ROWS; // row within its part
+      const ns = min<i32>(n - s * WINO_PART_ROWS, WINO_PART_ROWS); // rows of its part
+      const s0 = g + (<usize>((row + (b * k) * inC + ci) * geoCols + col) << 1);
+      const s1 = g + (<usize>((row + (a + b * k) * inC + ci) * geoCols + col) << 1);
+      const s2 = g + (<usize>((row + (2 * a + b * k) * inC + ci) * geoCols + col) << 1);
+      const u0 = u + (<usize>uOffset(0, 0, rp, colsPad) << 1);
+      const u1 = u + (<usize>uOffset(1, s, rp, colsPad) << 1);
+      const u2 = u + (<usize>uOffset(2, s, rp, colsPad) << 1);
+      const u3 = u + (<usize>uOffset(3, 0, rp, colsPad) << 1);
       for (let c = 0; c < cols; c++) {
         const g0 = <i32>load<i16>(s0 + (<usize>c << 1));
         const g1 = <i32>load<i16>(s1 + (<usize>c << 1));
         const g2 = <i32>load<i16>(s2 + (<usize>c << 1));
-        const at = <usize>(c < lanes ? lanesIndex(r, c, pairs, lanes) : wIndex(r, c, rp)) << 1;
-        store<i16>(u + at, <i16>g0);
-        store<i16>(u + matBytes + at, <i16>(g0 + g1 + g2));
-        store<i16>(u + 2 * matBytes + at, <i16>(g0 - g1 + g2));
-        store<i16>(u + 3 * matBytes + at, <i16>g2);
+        const whole = <usize>uCell(r, c, n, lanes) << 1;
+        const part = <usize>uCell(rs, c, ns, lanes) << 1;
+        store<i16>(u0 + whole, <i16>g0);
+        store<i16>(u1 + part, <i16>(g0 + g1 + g2));
+        store<i16>(u2 + part, <i16>(g0 - g1 + g2));
+        store<i16>(u3 + whole, <i16>g2);
       }
+    }
+  }
+}
+
+/**
+ * M0, M1 and M2 per part, M3 (layout in the header, at m) from T (at t) and U (at u): mvmLanes on the
+ * first `lanes` columns (0: none), mvmSimd on the rest.
+ */
+export function winogradGemms(t: usize, u: usize, m: usize, inC: i32, pairsPad: i32, colsPad: i32, lanes: i32): void {
+  const rp = winogradRows(inC);
+  const n = 3 * inC;
+  const parts = winogradParts(inC);
+  const tMat = <usize>(pairsPad * rp) << 1;
+  const mMat = <usize>(pairsPad * colsPad) << 2;
+  let mi = m;
+  for (let i = 0; i < 4; i++) {
+    const ti = t + <usize>i * tMat;
+    const split = i == 1 || i == 2;
+    const count = split ? parts : 1;
+    for (let s = 0; s < count; s++) {
+      const r0 = s * WINO_PART_ROWS;
+      const ns = split ? min<i32>(n - r0, WINO_PART_ROWS) : n;
+      const x = ti + (<usize>r0 << 1);
+      const w = u + (<usize>uOffset(i, s, rp, colsPad) << 1);
+      if (lanes > 0) mvmLanes(x, rp << 1, false, w, mi, colsPad, pairsPad, (ns + 1) >> 1, lanes);
+      if (lanes < colsPad) mvmSimdStrided(x, rp << 1, w, mi, pairsPad, (ns + 7) & ~7, colsPad, lanes);
+      mi += mMat;
     }
   }
 }
@@ -164,12 +243,16 @@ function countWindows(src: usize, signed: bool, inH: i32, inW: i32, inC: i32, pa
 
 /**
  * The transformed codes T_0 … T_3 of a layer (at t + i·pairsPad·rp·2 bytes) from the HWC tensor at src,
- * rows past 3·inC and padding pairs zero; also winogradPulses and winogradFetches.
+ * rows past 3·inC and padding pairs zero; along kernel rows, or columns when `vertical`; also
+ * winogradPulses and winogradFetches.
  */
 export function winogradTransform(
-  src: usize, signed: bool, inH: i32, inW: i32, inC: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, t: usize,
+  src: usize, signed: bool, inH: i32, inW: i32, inC: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, t: usize, vertical: bool,
 ): void {
-  if (signed) transformAll(src, true, inH, inW, inC, padTop, padLeft, gridH, gridW, t);
+  if (vertical) {
+    if (signed) transformColumns(src, true, inH, inW, inC, padTop, padLeft, gridH, gridW, t);
+    else transformColumns(src, false, inH, inW, inC, padTop, padLeft, gridH, gridW, t);
+  } else if (signed) transformAll(src, true, inH, inW, inC, padTop, padLeft, gridH, gridW, t);
   else transformAll(src, false, inH, inW, inC, padTop, padLeft, gridH, gridW, t);
   countWindows(src, signed, inH, inW, inC, padTop, padLeft, gridH, gridW);
 }
@@ -181,7 +264,7 @@ export function winogradTransform(
   const rowBytes = <usize>rp << 1;
   const pairsRow = (gridW + 1) >> 1;
   const pairs = gridH * pairsRow;
-  const pairsPad = winogradPairsPad(gridH, gridW);
+  const pairsPad = winogradPairsPad(gridH, gridW, false);
   const mat = <usize>pairsPad * rowBytes;
   const pixel = <usize>inC << (signed ? 1 : 0);
   const zero = zeroPixel(inC * 2);
@@ -214,27 +297,90 @@ export function winogradTransform(
   }
 }
 
+/** transformAll along kernel columns: pairs (jy, ox), output rows 2·jy and 2·jy + 1, transformed row kx·inC + ci. */
+@inline function transformColumns(
+  src: usize, signed: bool, inH: i32, inW: i32, inC: i32, padTop: i32, padLeft: i32, gridH: i32, gridW: i32, t: usize,
+): void {
+  const rp = winogradRows(inC);
+  const rowBytes = <usize>rp << 1;
+  const pairsCol = (gridH + 1) >> 1;
+  const pairs = pairsCol * gridW;
+  const pairsPad = winogradPairsPad(gridH, gridW, true);
+  const mat = <usize>pairsPad * rowBytes;
+  const pixel = <usize>inC << (signed ? 1 : 0);
+  const zero = zeroPixel(inC * 2);
+  const tail = <usize>(3 * inC) << 1;
+  let q = t;
+  for (let j = 0; j < pairsCol; j++) {
+    const iy0 = 2 * j - padTop;
+    const in0 = iy0 >= 0 && iy0 < inH;
+    const in1 = iy0 + 1 >= 0 && iy0 + 1 < inH;
+    const in2 = iy0 + 2 >= 0 && iy0 + 2 < inH;
+    const in3 = iy0 + 3 >= 0 && iy0 + 3 < inH;
+    const line = <usize>inW * pixel;
+    const l0 = src + <usize>iy0 * line;
+    for (let ox = 0; ox < gridW; ox++) {
+      for (let kx = 0; kx < 3; kx++) {
+        const ix = ox - padLeft + kx;
+        const inside = ix >= 0 && ix < inW;
+        const p = l0 + <usize>ix * pixel;
+        const d0 = inside && in0 ? p : zero;
+        const d1 = inside && in1 ? p + line : zero;
+        const d2 = inside && in2 ? p + 2 * line : zero;
+        const d3 = inside && in3 ? p + 3 * line : zero;
+        transformPixels(d0, d1, d2, d3, signed, inC, q + (<usize>(kx * inC) << 1), mat);
+      }
+      for (let o = tail; o < rowBytes; o += 2) {
+        store<i16>(q + o, 0);
+        store<i16>(q + mat + o, 0);
+        store<i16>(q + 2 * mat + o, 0);
+        store<i16>(q + 3 * mat + o, 0);
+      }
+      q += rowBytes;
+    }
+  }
+  for (let p = pairs; p < pairsPad; p++) {
+    for (let i = 0; i < 4; i++) memory.fill(t + <usize>i * mat + <usize>p * rowBytes, 0, rowBytes);
+  }
+}
+
 /**
- * The accumulators acc [positions][colsPad] (mvmSimd's layout) from M_0 … M_3 (at m + i·pairsPad·colsPad·4
- * bytes): y0 = M0 + (M1 + M2) >> 1 and y1 = (M1 − M2) >> 1 − M3 per pair, y1 only where ox + 1 < gridW.
+ * The accumulators acc [positions][colsPad] (mvmSimd's layout) from M (winogradGemms' layout at m, the
+ * parts of inC): y0 = M0 + Σ_s (M1_s + M2_s) >> 1 and y1 = Σ_s (M1_s − M2_s) >> 1 − M3 per pair, y1 only
+ * where its position exists (ox + 1 < gridW, or oy + 1 < gridH when `vertical`).
  */
-export function winogradCombine(m: usize, gridH: i32, gridW: i32, colsPad: i32, acc: usize): void {
-  const pairsRow = (gridW + 1) >> 1;
+export function winogradCombine(m: usize, gridH: i32, gridW: i32, colsPad: i32, acc: usize, inC: i32, vertical: bool): void {
+  const parts = winogradParts(inC);
+  if (parts == 1) combineParts(m, gridH, gridW, colsPad, acc, 1, vertical);
+  else if (parts == 2) combineParts(m, gridH, gridW, colsPad, acc, 2, vertical);
+  else combineParts(m, gridH, gridW, colsPad, acc, parts, vertical);
+}
+
+@inline function combineParts(m: usize, gridH: i32, gridW: i32, colsPad: i32, acc: usize, parts: i32, vertical: bool): void {
   const rowBytes = <usize>colsPad << 2;
-  const mat = <usize>winogradPairsPad(gridH, gridW) * rowBytes;
+  const mat = <usize>winogradPairsPad(gridH, gridW, vertical) * rowBytes;
+  const m3 = <usize>(1 + 2 * parts) * mat;
+  const pairsOuter = vertical ? (gridH + 1) >> 1 : gridH;
+  const pairsInner = vertical ? gridW : (gridW + 1) >> 1;
+  const second = vertical ? <usize>gridW * rowBytes : rowBytes; // y1's offset from y0 in acc
   let q = m;
-  for (let oy = 0; oy < gridH; oy++) {
-    for (let j = 0; j < pairsRow; j++) {
-      const ox = 2 * j;
+  for (let a = 0; a < pairsOuter; a++) {
+    for (let b = 0; b < pairsInner; b++) {
+      const oy = vertical ? 2 * a : a;
+      const ox = vertical ? b : 2 * b;
       const out = acc + <usize>(oy * gridW + ox) * rowBytes;
-      const two = ox + 1 < gridW;
+      const two = vertical ? oy + 1 < gridH : ox + 1 < gridW;
       for (let o: usize = 0; o < rowBytes; o += 16) {
-        const m0 = v128.load(q + o);
-        const m1 = v128.load(q + mat + o);
-        const m2 = v128.load(q + 2 * mat + o);
-        const m3 = v128.load(q + 3 * mat + o);
-        v128.store(out + o, i32x4.add(m0, i32x4.shr_s(i32x4.add(m1, m2), 1)));
-        if (two) v128.store(out + rowBytes + o, i32x4.sub(i32x4.shr_s(i32x4.sub(m1, m2), 1), m3));
+        let h0 = i32x4.splat(0);
+        let h1 = i32x4.splat(0);
+        for (let s = 0; s < parts; s++) {
+          const m1 = v128.load(q + <usize>(1 + s) * mat + o);
+          const m2 = v128.load(q + <usize>(1 + parts + s) * mat + o);
+          h0 = i32x4.add(h0, i32x4.shr_s(i32x4.add(m1, m2), 1));
+          h1 = i32x4.add(h1, i32x4.shr_s(i32x4.sub(m1, m2), 1));
+        }
+        v128.store(out + o, i32x4.add(v128.load(q + o), h0));
+        if (two) v128.store(out + second + o, i32x4.sub(h1, v128.load(q + m3 + o)));
       }
       q += rowBytes;
     }

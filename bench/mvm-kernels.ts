@@ -3,9 +3,10 @@
  * (chipRunLayers on what the last inference left in SRAM) and the whole inference, once with the
  * "before" kernels (default KERNELS_SIMD: IM2COL + mvmSimd everywhere, the chip before issue 14 §1;
  * 2 = KERNELS_SHAPED, the chip before im2col-rgb.ts; 3 = KERNELS_RGB, the chip before winograd.ts;
- * 4 = KERNELS_WINOGRAD, the chip before mvm-lanes.ts) and once with the default KERNELS_LANES (implicit
- * GEMM for 1×1 convs, assembly/mvm-implicit.ts; packed IM2COL for the RGB stem, assembly/im2col-rgb.ts;
- * F(2,3) for 3×3 stride-1 layers, assembly/winograd.ts; lanes = columns for those pieces' GEMMs,
+ * 4 = KERNELS_WINOGRAD, the chip before mvm-lanes.ts; 5 = KERNELS_LANES, the chip before F(2,3) in
+ * parts) and once with the default KERNELS_PARTS (implicit GEMM for 1×1 convs, assembly/mvm-implicit.ts;
+ * packed IM2COL for the RGB stem, assembly/im2col-rgb.ts; F(2,3) for 3×3 stride-1 layers of any row
+ * count, along rows or columns, assembly/winograd.ts; lanes = columns for those pieces' GEMMs,
  * assembly/mvm-lanes.ts),
  * interleaved in short slices, best slice of each — a before/after that the machine's load moves
  * together. Then the whole inference alone in alternating rounds of 10 inferences: the median of the
@@ -24,7 +25,7 @@ import { sharedDataDir } from '../host/paths.js';
 import { deploy, resolveImage } from '../host/runtime/deploy.js';
 import { getGraph } from '../models/graphs/index.js';
 import type { NetworkName } from '../models/graphs/types.js';
-import { KERNELS_LANES, KERNELS_SIMD } from '../assembly/kernel-modes.js';
+import { KERNELS_DEFAULT, KERNELS_SIMD } from '../assembly/kernel-modes.js';
 import { alternatingRatio, interleaved } from './timing.js';
 
 
@@ -48,7 +49,7 @@ export async function measureKernels(network: NetworkName, rounds: number, befor
   const counters = chip.counters().layers;
   const w = chip.exports;
   const fns: Record<string, () => void> = {};
-  for (const [tag, mode] of [['simd', before], ['shaped', KERNELS_LANES]] as const) {
+  for (const [tag, mode] of [['simd', before], ['shaped', KERNELS_DEFAULT]] as const) {
     counters.forEach((_, l) => {
       fns[`${l} ${tag}`] = () => {
         w.chipSetKernels(mode);
@@ -62,7 +63,7 @@ export async function measureKernels(network: NetworkName, rounds: number, befor
   }
   const ms = interleaved(fns, 3, rounds);
   const wholeRatio = alternatingRatio(fns['whole simd']!, fns['whole shaped']!, 3 * rounds, 10);
-  w.chipSetKernels(KERNELS_LANES);
+  w.chipSetKernels(KERNELS_DEFAULT);
   return {
     layers: counters.map((c, l) => ({ name: c.name, macs: c.macs, simdUs: 1000 * ms[`${l} simd`]!, shapedUs: 1000 * ms[`${l} shaped`]! })),
     whole: { simdUs: 1000 * ms['whole simd']!, shapedUs: 1000 * ms['whole shaped']! },
@@ -75,14 +76,14 @@ async function main(): Promise<void> {
   const nets: NetworkName[] = args[0] === 'kws' || args[0] === 'vww' ? [args[0]] : ['kws', 'vww'];
   const rounds = Number(args[1] ?? 60);
   const before = Number(args[2] ?? KERNELS_SIMD);
-  if (!(Number.isInteger(before) && before >= 0 && before < KERNELS_LANES)) {
-    console.error(`error: before must be 0 … 4 (got ${args[2]})`);
+  if (!(Number.isInteger(before) && before >= 0 && before < KERNELS_DEFAULT)) {
+    console.error(`error: before must be 0 … ${KERNELS_DEFAULT - 1} (got ${args[2]})`);
     process.exit(2);
   }
   for (const net of nets) {
     const load0 = loadavg()[0]!;
     const t = await measureKernels(net, rounds, before);
-    console.log(`${net}: kernels ${before} (before) vs ${KERNELS_LANES} (after, the default), best of ${rounds} interleaved 3 ms slices; load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`${net}: kernels ${before} (before) vs ${KERNELS_DEFAULT} (after, the default), best of ${rounds} interleaved 3 ms slices; load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`);
     for (const r of t.layers) {
       if (Math.abs(r.simdUs - r.shapedUs) < 0.02 * r.simdUs && r.simdUs < 20) continue; // same path, small layer
       console.log(`  ${r.name.padEnd(14)} ${(r.macs / 1e6).toFixed(2).padStart(5)} M MACs  before ${r.simdUs.toFixed(1).padStart(7)} µs  after ${r.shapedUs.toFixed(1).padStart(7)} µs  ${(r.simdUs / r.shapedUs).toFixed(2)}×`);

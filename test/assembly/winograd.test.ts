@@ -1,10 +1,11 @@
 // Winograd's F(2,3) for 3×3 stride-1 pieces (assembly/winograd.ts) against the golden scalar kernel on
 // the IM2COL vectors of the same conv: identical accumulators for every real position, and the Σ|code|
-// and fetch counts IM2COL reports. Shapes: 1–57 channels (K = 9·inC from 9, ragged: not a multiple
-// of 8, up to 504 rows), odd and even widths and heights down to 1, 'same', 'valid' and asymmetric
-// padding, few and many columns (not a multiple of 4: padded), a piece at a row/column offset of the
-// tile; u8 and int16 codes; dense, zero-heavy, all-zero and extreme (±255 codes, ±8192 weights) inputs;
-// the four GEMMs by mvmSimd (KERNELS_WINOGRAD) and by mvmLanes + mvmSimdFrom (KERNELS_LANES).
+// and fetch counts IM2COL reports. Shapes: 1–113 channels (K = 9·inC from 9, ragged: not a multiple
+// of 8, up to 1017 rows: M1 and M2 in 1–3 parts of ≤ 168 transformed rows), odd and even widths and
+// heights down to 1, 'same', 'valid' and asymmetric padding, few and many columns (not a multiple of 4:
+// padded), a piece at a row/column offset of the tile; u8 and int16 codes; dense, zero-heavy, all-zero
+// and extreme (±255 codes, ±8192 weights on every row) inputs; along kernel rows and along kernel columns;
+// the GEMMs by mvmSimd (KERNELS_WINOGRAD) and by mvmLanes + mvmSimdStrided (KERNELS_LANES, KERNELS_PARTS).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
 import { rng } from '../host/chip/net-builder.js';
@@ -30,6 +31,10 @@ interface Case {
   extreme?: boolean;
   /** The GEMMs as KERNELS_LANES runs them: mvmLanes on all columns but a last single group of 4, mvmSimdFrom on that. */
   lanes?: boolean;
+  /** Along kernel columns (pairs of output rows); default: along kernel rows. */
+  vertical?: boolean;
+  /** Every code and every conductance (the garbage around the piece too) this one value. */
+  uniform?: { code: number; weight: number };
 }
 
 const align = (n: number): number => (n + 15) & ~15;
@@ -52,9 +57,13 @@ function run(c: Case, rand: () => number): Result {
   const rowsPad = (rows + 7) & ~7;
   const colsPad = (c.cols + 3) & ~3;
   const rp = (3 * inC + 7) & ~7;
-  const pairsPad = (gridH * ((gridW + 1) >> 1) + 1) & ~1;
+  const vertical = c.vertical ?? false;
+  const pairsPad = ((vertical ? gridW * ((gridH + 1) >> 1) : gridH * ((gridW + 1) >> 1)) + 1) & ~1;
+  const parts = Math.ceil((3 * inC) / 168);
+  const mMats = 2 + 2 * parts;
   const maxCode = 255;
   const code = (): number => {
+    if (c.uniform) return c.uniform.code;
     if (rand() < c.zeros) return 0;
     const m = c.extreme ? maxCode : 1 + Math.floor(rand() * maxCode);
     return c.signed && rand() < 0.5 ? -m : m;
@@ -67,6 +76,7 @@ function run(c: Case, rand: () => number): Result {
   const tile = Int16Array.from({ length: (row0 + rows + 2) * geoCols }, () => Math.floor(rand() * 16385) - 8192);
   const weight = (k: number, col: number): number => tile[(row0 + k) * geoCols + col0 + col]!;
   if (c.extreme) for (let i = 0; i < tile.length; i++) tile[i] = rand() < 0.5 ? -8192 : 8192;
+  if (c.uniform) tile.fill(c.uniform.weight);
   // IM2COL vectors and the packed piece, as the controller builds them for mvmGolden.
   const x = new Int16Array(posPad * rowsPad);
   let pulses = 0;
@@ -93,7 +103,7 @@ function run(c: Case, rand: () => number): Result {
 
   const bytes = c.signed ? 2 : 1;
   const srcBytes = codes.length * bytes;
-  const sizes = [srcBytes, tile.length * 2, x.length * 2, w.length * 2, posPad * colsPad * 4, 4 * rp * colsPad * 2, 4 * pairsPad * rp * 2, 4 * pairsPad * colsPad * 4, posPad * colsPad * 4];
+  const sizes = [srcBytes, tile.length * 2, x.length * 2, w.length * 2, posPad * colsPad * 4, 4 * rp * colsPad * 2, 4 * pairsPad * rp * 2, mMats * pairsPad * colsPad * 4, posPad * colsPad * 4];
   const base = chip.mvmScratch(sizes.reduce((s, n) => s + align(n), 0) + 64);
   const ptrs: number[] = [];
   let at = base;
@@ -111,20 +121,15 @@ function run(c: Case, rand: () => number): Result {
   // Garbage where the kernels must write everything they read back.
   new Int32Array(mem, accPtr, posPad * colsPad).fill(0x5a5a5a5a);
   new Int16Array(mem, tPtr, 4 * pairsPad * rp).fill(0x3333);
-  new Int32Array(mem, mPtr, 4 * pairsPad * colsPad).fill(-7);
+  new Int32Array(mem, mPtr, mMats * pairsPad * colsPad).fill(-7);
+  new Int16Array(mem, uPtr, 4 * rp * colsPad).fill(0x1111);
 
   chip.mvmGolden(xPtr, wPtr, goldPtr, posPad, rowsPad, colsPad);
   const lanes = c.lanes ? ((colsPad & 15) === 4 ? colsPad - 4 : colsPad) : 0;
-  chip.winogradPackWeights(tilePtr, row0, col0, geoCols, inC, c.cols, colsPad, uPtr, lanes);
-  chip.winogradTransform(srcPtr, c.signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tPtr);
-  for (let i = 0; i < 4; i++) {
-    const t = tPtr + i * pairsPad * rp * 2;
-    const u = uPtr + i * rp * colsPad * 2;
-    const m = mPtr + i * pairsPad * colsPad * 4;
-    if (lanes > 0) chip.mvmLanes(t, rp * 2, false, u, m, colsPad, pairsPad, (3 * inC + 1) >> 1, lanes);
-    if (lanes < colsPad) chip.mvmSimdFrom(t, u, m, pairsPad, rp, colsPad, lanes);
-  }
-  chip.winogradCombine(mPtr, gridH, gridW, colsPad, accPtr);
+  chip.winogradPackWeights(tilePtr, row0, col0, geoCols, inC, c.cols, colsPad, uPtr, lanes, vertical);
+  chip.winogradTransform(srcPtr, c.signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tPtr, vertical);
+  chip.winogradGemms(tPtr, uPtr, mPtr, inC, pairsPad, colsPad, lanes);
+  chip.winogradCombine(mPtr, gridH, gridW, colsPad, accPtr, inC, vertical);
   mem = chip.memory.buffer;
   const n = positions * colsPad;
   return {
@@ -133,6 +138,10 @@ function run(c: Case, rand: () => number): Result {
     pulses: [chip.winogradCounts(true), pulses],
     fetches: [chip.winogradCounts(false), fetches],
   };
+}
+
+function runUniform(c: Case, rand: () => number, code: number, weight: number): Result {
+  return run({ ...c, uniform: { code, weight } }, rand);
 }
 
 function check(c: Case, rand: () => number): void {
@@ -159,39 +168,69 @@ describe("Winograd F(2,3) for 3×3 stride-1 pieces", () => {
     [5, 8, 9, 0, 1, 1, 0, 9],
     [4, 9, 12, 2, 0, 0, 2, 10],
     [3, 10, 13, 1, 1, 2, 0, 2],
-    [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows
+    [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows: 171 transformed, parts of 168 + 3
     [2, 7, 4, 1, 1, 1, 1, 31],
+    [25, 5, 112, 1, 1, 1, 1, 84], // KWS conv3: 1008 rows, parts of 168 + 168
+    [25, 5, 84, 1, 1, 1, 1, 84], // KWS conv4/conv5: 756 rows, parts of 168 + 84
+    [4, 5, 113, 0, 1, 1, 0, 13], // 1017 rows: parts of 168 + 168 + 3
+    [5, 3, 60, 1, 1, 0, 0, 6], // 540 rows: 168 + 12
   ];
-  for (const lanes of [false, true]) {
-    for (const signed of [false, true]) {
-      for (const zeros of [0, 0.5, 1]) {
-        it(`= golden on IM2COL's vectors, ${signed ? 'int16' : 'u8'} codes, ${zeros * 100} % zeros${lanes ? ', lanes GEMMs' : ''}`, () => {
-          const rand = rng(31 + (signed ? 100 : 0) + zeros * 10 + (lanes ? 7 : 0));
-          for (const [inH, inW, inC, padTop, padBottom, padLeft, padRight, cols] of shapes) {
-            check({ inH, inW, inC, padTop, padBottom, padLeft, padRight, cols, signed, zeros, lanes }, rand);
-          }
-        });
+  for (const vertical of [false, true]) {
+    for (const lanes of [false, true]) {
+      for (const signed of [false, true]) {
+        for (const zeros of [0, 0.5, 1]) {
+          it(`= golden on IM2COL's vectors, ${signed ? 'int16' : 'u8'} codes, ${zeros * 100} % zeros${lanes ? ', lanes GEMMs' : ''}${vertical ? ', along kernel columns' : ''}`, () => {
+            const rand = rng(31 + (signed ? 100 : 0) + zeros * 10 + (lanes ? 7 : 0) + (vertical ? 1000 : 0));
+            for (const [inH, inW, inC, padTop, padBottom, padLeft, padRight, cols] of shapes) {
+              check({ inH, inW, inC, padTop, padBottom, padLeft, padRight, cols, signed, zeros, lanes, vertical }, rand);
+            }
+          });
+        }
       }
     }
   }
 
-  it('extreme codes and weights at 504 rows (the bound the halving relies on)', () => {
+  it('extreme codes and weights on every row, 504 to 1017 rows (the bound the halving in parts relies on)', () => {
     const rand = rng(77);
-    for (const signed of [false, true]) {
-      for (const [inH, inW] of [[5, 5], [4, 7], [3, 2]] as const) {
-        for (const lanes of [false, true]) check({ inH, inW, inC: 56, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, cols: 12, signed, zeros: 0, extreme: true, lanes }, rand);
+    for (const inC of [56, 57, 84, 112, 113]) {
+      for (const signed of [false, true]) {
+        for (const [inH, inW] of [[5, 5], [4, 7], [3, 2], [7, 4]] as const) {
+          for (const lanes of [false, true]) {
+            for (const vertical of [false, true]) {
+              check({ inH, inW, inC, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, cols: 12, signed, zeros: 0, extreme: true, lanes, vertical }, rand);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('extreme codes and weights of one sign (every product +255·8192: the largest halves a part can make)', () => {
+    // All codes +255 (u8) and all conductances +8192, or codes −255 (int16) against +8192: each part's
+    // (M1 ± M2)/2 at its largest magnitude, 168 · 255 · 3 · 8192 = 1,052,835,840 < 2^30.
+    const rand = rng(78);
+    for (const inC of [56, 84, 112, 113]) {
+      for (const vertical of [false, true]) {
+        for (const lanes of [false, true]) {
+          for (const signed of [false, true]) {
+            const r = runUniform({ inH: 5, inW: 5, inC, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, cols: 8, signed, zeros: 0, lanes, vertical }, rand, signed ? -255 : 255, 8192);
+            const label = JSON.stringify({ inC, vertical, lanes, signed });
+            expect(Array.from(r.wino), label).toEqual(Array.from(r.gold));
+            expect(r.gold[0], label).toBe((signed ? -1 : 1) * 9 * inC * 255 * 8192);
+          }
+        }
       }
     }
   });
 
   it('random shapes', () => {
     const rand = rng(9);
-    for (let t = 0; t < 60; t++) {
+    for (let t = 0; t < 120; t++) {
       const pad = (): number => Math.floor(rand() * 3);
       const c: Case = {
         inH: 1 + Math.floor(rand() * 12),
         inW: 1 + Math.floor(rand() * 12),
-        inC: 1 + Math.floor(rand() * 40),
+        inC: 1 + Math.floor(rand() * (t % 3 === 0 ? 113 : 40)),
         padTop: pad(),
         padBottom: pad(),
         padLeft: pad(),
@@ -200,6 +239,7 @@ describe("Winograd F(2,3) for 3×3 stride-1 pieces", () => {
         signed: rand() < 0.5,
         zeros: rand(),
         lanes: t % 2 === 1,
+        vertical: t % 4 >= 2,
       };
       if (c.inH + c.padTop + c.padBottom < 3 || c.inW + c.padLeft + c.padRight < 3) continue;
       check(c, rand);

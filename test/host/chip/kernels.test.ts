@@ -1,11 +1,12 @@
 // The per-shape kernels (chipSetKernels: KERNELS_SHAPED — implicit GEMM for 1×1 convs,
 // assembly/mvm-implicit.ts — KERNELS_RGB, which adds the packed IM2COL of VWW's stem,
 // assembly/im2col-rgb.ts, KERNELS_WINOGRAD, which adds F(2,3) for 3×3 stride-1 pieces,
-// assembly/winograd.ts, and KERNELS_LANES, the default, which runs the 1×1, F(2,3) and RGB pieces'
-// GEMMs with lanes = columns, assembly/mvm-lanes.ts) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
+// assembly/winograd.ts, KERNELS_LANES, which runs the 1×1, F(2,3) and RGB pieces' GEMMs with lanes =
+// columns, assembly/mvm-lanes.ts, and KERNELS_PARTS, the default, which runs F(2,3) on pieces of any row
+// count with M1 and M2 in parts, along kernel columns where that makes fewer pairs) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
 // networks: the same logits and the same counters, bit for bit, under every noise preset (the MVM reads
 // the snapshot, so the read-noise draws do not depend on the kernel) and at a drift time.
-import { KERNELS_GOLDEN, KERNELS_LANES, KERNELS_RGB, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
+import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_RGB, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import type { Preset } from '../../../host/chip/program.js';
@@ -13,7 +14,7 @@ import { deploy } from '../../../host/runtime/deploy.js';
 import { randomImage } from '../../../models/image/random.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
 
-const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD, lanes: KERNELS_LANES } as const;
+const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD, lanes: KERNELS_LANES, parts: KERNELS_PARTS } as const;
 const PRESETS: Preset[] = ['paper', 'aihwkit', 'ideal'];
 
 /** Logits and counters of one inference per kernel choice. */
@@ -24,7 +25,7 @@ function allKernels(chip: Chip, x: Float32Array): Record<keyof typeof KERNELS, s
     const logits = Array.from(chip.infer(x));
     out[name] = JSON.stringify({ logits, counters: chip.counters() });
   }
-  chip.exports.chipSetKernels(KERNELS.lanes);
+  chip.exports.chipSetKernels(KERNELS_DEFAULT);
   return out;
 }
 
@@ -68,6 +69,9 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             expect(r.rgb).toBe(r.golden);
             expect(r.winograd).toBe(r.golden);
             expect(r.lanes).toBe(r.golden);
+      expect(r.parts).toBe(r.golden);
+        expect(r.parts).toBe(r.golden);
+            expect(r.parts).toBe(r.golden);
           }
         }
       }
@@ -103,6 +107,9 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             expect(r.rgb).toBe(r.golden);
             expect(r.winograd).toBe(r.golden);
             expect(r.lanes).toBe(r.golden);
+      expect(r.parts).toBe(r.golden);
+        expect(r.parts).toBe(r.golden);
+            expect(r.parts).toBe(r.golden);
           }
         }
       }
@@ -121,6 +128,43 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
         expect(r.rgb).toBe(r.golden);
         expect(r.winograd).toBe(r.golden);
         expect(r.lanes).toBe(r.golden);
+      expect(r.parts).toBe(r.golden);
+        expect(r.parts).toBe(r.golden);
+      }
+    });
+  }
+
+  // 3×3 stride-1 layers over more than 56 channels (> 512 rows): F(2,3) only under KERNELS_PARTS, M1 and M2
+  // in parts (57 channels: 171 transformed rows = 168 + 3; 64: 192 = 168 + 24; 70: 210 = 168 + 42), along
+  // kernel columns (4 × 5 grids, 2 × 3) or rows (5 × 4, 3 × 2); int16 sources (no ReLU) and u8; row splits
+  // (IM2COL path) and column splits (F(2,3) on each column piece).
+  const specsWide: LayerSpec[] = [
+    { name: 'a', kind: 'conv', k: 3, stride: 1, cout: 57, relu: false },
+    { name: 'b', kind: 'conv', k: 3, stride: 1, cout: 64, relu: true },
+    { name: 'c', kind: 'conv', k: 3, stride: 2, cout: 70, relu: true },
+    { name: 'd', kind: 'conv', k: 3, stride: 1, cout: 9, relu: true, pool: true },
+    { name: 'fc', kind: 'dense', k: 1, stride: 1, cout: 3, relu: false },
+  ];
+  const splitsWide: [number, number][] = [[1, 1], [1, 3], [2, 1], [1, 2], [1, 1]];
+  for (const [h, w] of [[4, 5], [5, 4]] as const) {
+    it(`3×3 net over 57–70 channels (F(2,3) in parts), ${h} × ${w} input, paper and ideal, pieces whole or split, 8 and 4 bit`, async () => {
+      const netW = buildNet({ h, w, c: 3 }, true, specsWide, 47 + h);
+      const refW = forward(netW, Float64Array.from(inputs(h * w * 3, true, 3)[0]!));
+      const rangesW = rangesFor(netW, refW.maxIn, refW.maxPre);
+      for (const preset of ['paper', 'ideal'] as Preset[]) {
+        for (const opts of [{}, { splits: splitsWide }]) {
+          for (const bits of [8, 4] as const) {
+            const chip = await Chip.create({ preset, bits, seed: 6 });
+            chip.load(toProgram(netW, rangesW, opts));
+            chip.drift(86_400);
+            for (const x of inputs(h * w * 3, true, 10)) {
+              const r = allKernels(chip, x);
+              expect(r.winograd).toBe(r.golden);
+              expect(r.lanes).toBe(r.golden);
+              expect(r.parts).toBe(r.golden);
+            }
+          }
+        }
       }
     });
   }
@@ -134,6 +178,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
       expect(r.rgb).toBe(r.golden);
       expect(r.winograd).toBe(r.golden);
       expect(r.lanes).toBe(r.golden);
+      expect(r.parts).toBe(r.golden);
     }
   });
 });
