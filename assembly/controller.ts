@@ -47,7 +47,8 @@ import { mvmGolden, mvmSimd, mvmSimdFrom, wIndex } from './mvm';
 import { codeAbsSum, implicitEligible, mvmImplicit, mvmImplicitFrom } from './mvm-implicit';
 import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
 import { im2colRgb, im2colRgbEligible, rgbFetches, rgbPulses } from './im2col-rgb';
-import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_RGB, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
+import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_RGB, KERNELS_S2, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
+import { s2Combine, s2Eligible, s2Fetches, s2Gemms, s2PackWeights, s2Pulses, s2Rows, s2Transform } from './winograd-s2';
 import { lanesColumns, lanesIndex, mvmLanes } from './mvm-lanes';
 import {
   winogradCombine, winogradEligible, winogradFetches, winogradGemms, winogradPackWeights, winogradPairsPad, winogradParts, winogradPulses,
@@ -99,6 +100,10 @@ let pieceUL: StaticArray<usize> = new StaticArray<usize>(0); // an F(2,3) piece'
 let pieceWinoP: StaticArray<i32> = new StaticArray<i32>(0);
 let pieceWinoV: StaticArray<bool> = new StaticArray<bool>(0);
 let pieceUP: StaticArray<usize> = new StaticArray<usize>(0);
+// KERNELS_S2: a 3×3 stride-2 piece (winograd-s2.ts): input channels, else 0; its axis; its U_P, U_Q, U_M.
+let pieceS2C: StaticArray<i32> = new StaticArray<i32>(0);
+let pieceS2V: StaticArray<bool> = new StaticArray<bool>(0);
+let pieceS2U: StaticArray<usize> = new StaticArray<usize>(0);
 
 // Per layer.
 let gdcBase: StaticArray<f64> = new StaticArray<f64>(0);
@@ -187,6 +192,9 @@ export function programLoad(): i32 {
   pieceWinoP = new StaticArray<i32>(nPieces);
   pieceWinoV = new StaticArray<bool>(nPieces);
   pieceUP = new StaticArray<usize>(nPieces);
+  pieceS2C = new StaticArray<i32>(nPieces);
+  pieceS2V = new StaticArray<bool>(nPieces);
+  pieceS2U = new StaticArray<usize>(nPieces);
   gdcBase = new StaticArray<f64>(nLayers);
   gdcRead = new StaticArray<f64>(nLayers);
   gdcAlpha = new StaticArray<f32>(nLayers);
@@ -254,9 +262,20 @@ export function programLoad(): i32 {
         tBytes = max(tBytes, 4 * pairsPad * rp * 2);
         mBytes = max(mBytes, (2 + 2 * winogradParts(inC)) * pairsPad * colsPad * 4);
       }
+      // Stride 2 only where IM2COL's rows are too long for mvmLanes (KWS's conv2, 756): under LANES_ROWS the
+      // lanes IM2COL path is as fast or faster (VWW's b1_expand over 12 channels: 0.79×; bench/README.md).
+      if (conv && rowsPad > LANES_ROWS && s2Eligible(lw(l, L_KH), lw(l, L_KW), lw(l, L_STRIDE), inC, pw(p, P_ROW_START), rows, copies)) {
+        const vertical = winogradVertical(gridH, gridW);
+        const pairsPad = winogradPairsPad(gridH, gridW, vertical);
+        unchecked((pieceS2C[p] = inC));
+        unchecked((pieceS2V[p] = vertical));
+        unchecked((pieceS2U[p] = alloc16(s2Rows(inC) * colsPad * 2)));
+        tBytes = max(tBytes, pairsPad * s2Rows(inC) * 2);
+        mBytes = max(mBytes, 3 * pairsPad * colsPad * 4);
+      }
       // mvmLanes for the pieces of ≤ LANES_ROWS rows (read from SRAM as u8 codes: ≤ 64 rows, their splats cost a widening each).
       const general = !unchecked(pieceImplicit[p]) && unchecked(pieceWinoC[p]) == 0 && rowsPad <= LANES_ROWS;
-      if (unchecked(pieceWinoP[p]) > 0 && unchecked(pieceLanes[p]) == 0) unchecked((pieceLanes[p] = lanesColumns(colsPad)));
+      if ((unchecked(pieceWinoP[p]) > 0 || unchecked(pieceS2C[p]) > 0) && unchecked(pieceLanes[p]) == 0) unchecked((pieceLanes[p] = lanesColumns(colsPad)));
       if ((unchecked(pieceImplicit[p]) && (lw(l, L_SRC_SIGNED) != 0 || rows <= 64)) || unchecked(pieceRgb[p]) || general) {
         unchecked((pieceLanes[p] = lanesColumns(colsPad)));
         if (unchecked(pieceLanes[p]) > 0) unchecked((pieceWL[p] = alloc16(colsPad * rowsPad * 2)));
@@ -333,6 +352,8 @@ function packPiece(p: i32): void {
   if (inCP > 0 && unchecked(pieceUP[p]) != unchecked(pieceUL[p])) {
     winogradPackWeights(g, row, col, geoCols, inCP, cols, colsPad, unchecked(pieceUP[p]), unchecked(pieceLanes[p]), unchecked(pieceWinoV[p]));
   }
+  const inC2 = unchecked(pieceS2C[p]);
+  if (inC2 > 0) s2PackWeights(g, row, col, geoCols, inC2, cols, colsPad, unchecked(pieceS2U[p]), unchecked(pieceLanes[p]), unchecked(pieceS2V[p]));
 }
 
 /** Snapshot at t seconds after programming (read noise from `seed`), re-pack the pieces, GDC readout. */
@@ -343,9 +364,9 @@ export function chipRead(tSeconds: f64, seed: u64): void {
   updateAlpha();
 }
 
-/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB, KERNELS_WINOGRAD, KERNELS_LANES or KERNELS_PARTS (the default); others abort. Results do not depend on it. */
+/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB, KERNELS_WINOGRAD, KERNELS_LANES, KERNELS_PARTS or KERNELS_S2 (the default); others abort. Results do not depend on it. */
 export function chipSetKernels(mode: i32): void {
-  if (mode < KERNELS_GOLDEN || mode > KERNELS_PARTS) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd, 5 lanes, 6 parts');
+  if (mode < KERNELS_GOLDEN || mode > KERNELS_S2) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd, 5 lanes, 6 parts, 7 stride 2');
   kernels = mode;
 }
 
@@ -488,6 +509,13 @@ function runLayer(l: i32): void {
       winogradMvm(p, src, srcSigned, inH, inW, inC, padTop, padLeft, gridH, gridW, colsPad);
       piecePulses = winogradPulses;
       pieceFetches = winogradFetches;
+    } else if (kernels >= KERNELS_S2 && unchecked(pieceS2C[p]) > 0) {
+      const vertical = unchecked(pieceS2V[p]);
+      s2Transform(src, srcSigned, inH, inW, inC, padTop, padLeft, gridH, gridW, tBuf, vertical);
+      s2Gemms(tBuf, unchecked(pieceS2U[p]), mBuf, inC, winogradPairsPad(gridH, gridW, vertical), colsPad, unchecked(pieceLanes[p]));
+      s2Combine(mBuf, gridH, gridW, colsPad, accBuf, vertical);
+      piecePulses = s2Pulses;
+      pieceFetches = s2Fetches;
     } else {
       if (depthwise) {
         im2colDepthwise(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, colStart, cols, rowsPad, xBuf);

@@ -20,6 +20,7 @@ export {
 export { mvmSimd, mvmSimdFrom, mvmSimdStrided, mvmGolden, mvmScratch } from './mvm';
 export { mvmImplicit, mvmImplicitFrom, codeAbsSum } from './mvm-implicit';
 export { mvmLanes } from './mvm-lanes';
+export { s2PackWeights, s2Transform, s2Gemms, s2Combine, s2Counts } from './winograd-s2';
 export { winogradPackWeights, winogradTransform, winogradGemms, winogradCombine, winogradCounts, winogradVertical } from './winograd';
 export { dacQuantize, adcQuantize, adcGain, muxCyclesPerPosition, adcsInUse, adcConvertRows, adcConvertPiece } from './converters';
 export { scaleBnRelu, scaleBnReluMax, requantize } from './datapath';

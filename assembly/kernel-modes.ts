@@ -16,8 +16,10 @@ export const KERNELS_WINOGRAD = 4;
 export const KERNELS_LANES = 5;
 /**
  * KERNELS_LANES with F(2,3) on 3×3 stride-1 pieces of any row count (M1 and M2 in parts of ≤ 168
- * transformed rows: KWS's conv3–conv5), along kernel columns where that makes fewer pairs; the default.
+ * transformed rows: KWS's conv3–conv5), along kernel columns where that makes fewer pairs.
  */
 export const KERNELS_PARTS = 6;
+/** KERNELS_PARTS with F(2,2) on the outer taps of 3×3 stride-2 pieces (winograd-s2.ts: KWS's conv2); the default. */
+export const KERNELS_S2 = 7;
 /** The kernels the chip runs unless told otherwise. */
-export const KERNELS_DEFAULT = KERNELS_PARTS;
+export const KERNELS_DEFAULT = KERNELS_S2;

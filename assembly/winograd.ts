@@ -71,7 +71,7 @@ export function winogradVertical(gridH: i32, gridW: i32): bool {
 }
 
 /** Int16 offset of transformed row r's cell (r, c) within its matrix: its part's layout (U_1, U_2) or the whole (U_0, U_3). */
-@inline function uCell(r: i32, c: i32, n: i32, lanes: i32): i32 {
+@inline export function uCell(r: i32, c: i32, n: i32, lanes: i32): i32 {
   // n: rows of the matrix r lies in (from its first row); r relative to that.
   return c < lanes ? lanesIndex(r, c, (n + 1) >> 1, lanes) : wIndex(r, c, (n + 7) & ~7);
 }
@@ -157,7 +157,7 @@ export function winogradCounts(pulses: bool): i64 {
 let zeros: usize = 0;
 let zeroBytes: i32 = 0;
 
-function zeroPixel(bytes: i32): usize {
+export function zeroPixel(bytes: i32): usize {
   if (bytes > zeroBytes) {
     zeros = (heap.alloc(<usize>bytes + 32) + 15) & ~<usize>15;
     memory.fill(zeros, 0, <usize>bytes + 16);

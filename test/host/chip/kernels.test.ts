@@ -2,11 +2,13 @@
 // assembly/mvm-implicit.ts — KERNELS_RGB, which adds the packed IM2COL of VWW's stem,
 // assembly/im2col-rgb.ts, KERNELS_WINOGRAD, which adds F(2,3) for 3×3 stride-1 pieces,
 // assembly/winograd.ts, KERNELS_LANES, which runs the 1×1, F(2,3) and RGB pieces' GEMMs with lanes =
-// columns, assembly/mvm-lanes.ts, and KERNELS_PARTS, the default, which runs F(2,3) on pieces of any row
-// count with M1 and M2 in parts, along kernel columns where that makes fewer pairs) against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole
-// networks: the same logits and the same counters, bit for bit, under every noise preset (the MVM reads
-// the snapshot, so the read-noise draws do not depend on the kernel) and at a drift time.
-import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_RGB, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
+// columns, assembly/mvm-lanes.ts, and KERNELS_PARTS, which runs F(2,3) on pieces of any row
+// count with M1 and M2 in parts, along kernel columns where that makes fewer pairs, and KERNELS_S2, the
+// default, which adds F(2,2) on the outer taps of 3×3 stride-2 pieces over 512 rows, winograd-s2.ts)
+// against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole networks: the same logits and
+// the same counters, bit for bit, under every noise preset (the MVM reads the snapshot, so the read-noise
+// draws do not depend on the kernel) and at a drift time.
+import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_RGB, KERNELS_S2, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import type { Preset } from '../../../host/chip/program.js';
@@ -14,7 +16,7 @@ import { deploy } from '../../../host/runtime/deploy.js';
 import { randomImage } from '../../../models/image/random.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
 
-const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD, lanes: KERNELS_LANES, parts: KERNELS_PARTS } as const;
+const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD, lanes: KERNELS_LANES, parts: KERNELS_PARTS, s2: KERNELS_S2 } as const;
 const PRESETS: Preset[] = ['paper', 'aihwkit', 'ideal'];
 
 /** Logits and counters of one inference per kernel choice. */
@@ -70,8 +72,11 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             expect(r.winograd).toBe(r.golden);
             expect(r.lanes).toBe(r.golden);
       expect(r.parts).toBe(r.golden);
+      expect(r.s2).toBe(r.golden);
         expect(r.parts).toBe(r.golden);
+        expect(r.s2).toBe(r.golden);
             expect(r.parts).toBe(r.golden);
+            expect(r.s2).toBe(r.golden);
           }
         }
       }
@@ -108,8 +113,11 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             expect(r.winograd).toBe(r.golden);
             expect(r.lanes).toBe(r.golden);
       expect(r.parts).toBe(r.golden);
+      expect(r.s2).toBe(r.golden);
         expect(r.parts).toBe(r.golden);
+        expect(r.s2).toBe(r.golden);
             expect(r.parts).toBe(r.golden);
+            expect(r.s2).toBe(r.golden);
           }
         }
       }
@@ -129,7 +137,9 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
         expect(r.winograd).toBe(r.golden);
         expect(r.lanes).toBe(r.golden);
       expect(r.parts).toBe(r.golden);
+      expect(r.s2).toBe(r.golden);
         expect(r.parts).toBe(r.golden);
+        expect(r.s2).toBe(r.golden);
       }
     });
   }
@@ -137,7 +147,8 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
   // 3×3 stride-1 layers over more than 56 channels (> 512 rows): F(2,3) only under KERNELS_PARTS, M1 and M2
   // in parts (57 channels: 171 transformed rows = 168 + 3; 64: 192 = 168 + 24; 70: 210 = 168 + 42), along
   // kernel columns (4 × 5 grids, 2 × 3) or rows (5 × 4, 3 × 2); int16 sources (no ReLU) and u8; row splits
-  // (IM2COL path) and column splits (F(2,3) on each column piece).
+  // (IM2COL path) and column splits (F(2,3) on each column piece); the stride-2 layer c over 64 channels
+  // (576 rows: winograd-s2.ts under KERNELS_S2, along kernel columns on the 2 × 3 grid, rows on 3 × 2).
   const specsWide: LayerSpec[] = [
     { name: 'a', kind: 'conv', k: 3, stride: 1, cout: 57, relu: false },
     { name: 'b', kind: 'conv', k: 3, stride: 1, cout: 64, relu: true },
@@ -162,6 +173,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
               expect(r.winograd).toBe(r.golden);
               expect(r.lanes).toBe(r.golden);
               expect(r.parts).toBe(r.golden);
+              expect(r.s2).toBe(r.golden);
             }
           }
         }
@@ -179,6 +191,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
       expect(r.winograd).toBe(r.golden);
       expect(r.lanes).toBe(r.golden);
       expect(r.parts).toBe(r.golden);
+      expect(r.s2).toBe(r.golden);
     }
   });
 });

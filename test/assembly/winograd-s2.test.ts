@@ -1,0 +1,242 @@
+// F(2,2) on the outer taps of 3×3 stride-2 pieces (assembly/winograd-s2.ts) against the golden scalar
+// kernel on the IM2COL vectors of the same conv: identical accumulators for every real position, and the
+// Σ|code| and fetch counts IM2COL reports. Shapes: 1–113 channels (K = 9·inC from 9, ragged, up to 1017
+// rows), odd and even grids down to 1 × 1, 'same', 'valid' and asymmetric padding, few and many columns
+// (not a multiple of 4: padded), a piece at a row/column offset of the tile; u8 and int16 codes; dense,
+// zero-heavy, all-zero, extreme (±255 codes, ±8192 weights on every row) and one-sign extreme inputs;
+// along kernel columns and rows; the GEMMs by mvmSimd and by mvmLanes + mvmSimdFrom.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
+import { rng } from '../host/chip/net-builder.js';
+
+let chip: ChipExports;
+beforeAll(async () => {
+  chip = await instantiateChip();
+});
+
+interface Case {
+  inH: number;
+  inW: number;
+  inC: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+  cols: number;
+  signed: boolean;
+  /** Share of codes that are 0. */
+  zeros: number;
+  /** Codes ±255 and weights ±8192 only (the int16 bounds winograd-s2.ts argues from). */
+  extreme?: boolean;
+  /** The GEMMs as KERNELS_LANES runs them: mvmLanes on all columns but a last single group of 4, mvmSimdFrom on that. */
+  lanes?: boolean;
+  /** Along kernel columns (pairs of output rows); default: along kernel rows. */
+  vertical?: boolean;
+  /** Every code and every conductance (the garbage around the piece too) this one value. */
+  uniform?: { code: number; weight: number };
+}
+
+const align = (n: number): number => (n + 15) & ~15;
+const wIndex = (k: number, c: number, rowsPad: number): number => (c >> 2) * rowsPad * 4 + (k >> 3) * 32 + (c & 3) * 8 + (k & 7);
+
+interface Result {
+  wino: Int32Array;
+  gold: Int32Array;
+  pulses: [bigint, number];
+  fetches: [bigint, number];
+}
+
+function run(c: Case, rand: () => number): Result {
+  const { inH, inW, inC, padTop, padLeft } = c;
+  const gridH = Math.floor((inH + padTop + c.padBottom - 3) / 2) + 1;
+  const gridW = Math.floor((inW + padLeft + c.padRight - 3) / 2) + 1;
+  const positions = gridH * gridW;
+  const posPad = (positions + 1) & ~1;
+  const rows = 9 * inC;
+  const rowsPad = (rows + 7) & ~7;
+  const colsPad = (c.cols + 3) & ~3;
+  const s2Rows = 2 * ((6 * inC + 7) & ~7) + ((3 * inC + 7) & ~7);
+  const vertical = c.vertical ?? false;
+  const pairsPad = ((vertical ? gridW * ((gridH + 1) >> 1) : gridH * ((gridW + 1) >> 1)) + 1) & ~1;
+  const maxCode = 255;
+  const code = (): number => {
+    if (c.uniform) return c.uniform.code;
+    if (rand() < c.zeros) return 0;
+    const m = c.extreme ? maxCode : 1 + Math.floor(rand() * maxCode);
+    return c.signed && rand() < 0.5 ? -m : m;
+  };
+  const codes = Int16Array.from({ length: inH * inW * inC }, code);
+  // The piece sits at (row0, col0) of a tile geoCols wide; the cells around it are non-zero garbage.
+  const row0 = Math.floor(rand() * 5);
+  const col0 = Math.floor(rand() * 6);
+  const geoCols = col0 + c.cols + Math.floor(rand() * 5);
+  const tile = Int16Array.from({ length: (row0 + rows + 2) * geoCols }, () => Math.floor(rand() * 16385) - 8192);
+  const weight = (k: number, col: number): number => tile[(row0 + k) * geoCols + col0 + col]!;
+  if (c.extreme) for (let i = 0; i < tile.length; i++) tile[i] = rand() < 0.5 ? -8192 : 8192;
+  if (c.uniform) tile.fill(c.uniform.weight);
+  // IM2COL vectors and the packed piece, as the controller builds them for mvmGolden.
+  const x = new Int16Array(posPad * rowsPad);
+  let pulses = 0;
+  let fetches = 0;
+  for (let oy = 0; oy < gridH; oy++) {
+    for (let ox = 0; ox < gridW; ox++) {
+      for (let ky = 0; ky < 3; ky++) {
+        for (let kx = 0; kx < 3; kx++) {
+          const iy = 2 * oy - padTop + ky;
+          const ix = 2 * ox - padLeft + kx;
+          if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) continue;
+          for (let ci = 0; ci < inC; ci++) {
+            const v = codes[(iy * inW + ix) * inC + ci]!;
+            x[(oy * gridW + ox) * rowsPad + (ky * 3 + kx) * inC + ci] = v;
+            pulses += Math.abs(v);
+          }
+          fetches += inC;
+        }
+      }
+    }
+  }
+  const w = new Int16Array(colsPad * rowsPad);
+  for (let col = 0; col < c.cols; col++) for (let k = 0; k < rows; k++) w[wIndex(k, col, rowsPad)] = weight(k, col);
+
+  const bytes = c.signed ? 2 : 1;
+  const srcBytes = codes.length * bytes;
+  const sizes = [srcBytes, tile.length * 2, x.length * 2, w.length * 2, posPad * colsPad * 4, s2Rows * colsPad * 2, pairsPad * s2Rows * 2, 3 * pairsPad * colsPad * 4, posPad * colsPad * 4];
+  const base = chip.mvmScratch(sizes.reduce((s, n) => s + align(n), 0) + 64);
+  const ptrs: number[] = [];
+  let at = base;
+  for (const n of sizes) {
+    ptrs.push(at);
+    at = align(at + n);
+  }
+  const [srcPtr, tilePtr, xPtr, wPtr, goldPtr, uPtr, tPtr, mPtr, accPtr] = ptrs as [number, number, number, number, number, number, number, number, number];
+  let mem = chip.memory.buffer;
+  if (c.signed) new Int16Array(mem, srcPtr, codes.length).set(codes);
+  else new Uint8Array(mem, srcPtr, codes.length).set(Uint8Array.from(codes));
+  new Int16Array(mem, tilePtr, tile.length).set(tile);
+  new Int16Array(mem, xPtr, x.length).set(x);
+  new Int16Array(mem, wPtr, w.length).set(w);
+  // Garbage where the kernels must write everything they read back.
+  new Int32Array(mem, accPtr, posPad * colsPad).fill(0x5a5a5a5a);
+  new Int16Array(mem, tPtr, pairsPad * s2Rows).fill(0x3333);
+  new Int32Array(mem, mPtr, 3 * pairsPad * colsPad).fill(-7);
+  new Int16Array(mem, uPtr, s2Rows * colsPad).fill(0x1111);
+
+  chip.mvmGolden(xPtr, wPtr, goldPtr, posPad, rowsPad, colsPad);
+  const lanes = c.lanes ? ((colsPad & 15) === 4 ? colsPad - 4 : colsPad) : 0;
+  chip.s2PackWeights(tilePtr, row0, col0, geoCols, inC, c.cols, colsPad, uPtr, lanes, vertical);
+  chip.s2Transform(srcPtr, c.signed, inH, inW, inC, padTop, padLeft, gridH, gridW, tPtr, vertical);
+  chip.s2Gemms(tPtr, uPtr, mPtr, inC, pairsPad, colsPad, lanes);
+  chip.s2Combine(mPtr, gridH, gridW, colsPad, accPtr, vertical);
+  mem = chip.memory.buffer;
+  const n = positions * colsPad;
+  return {
+    wino: new Int32Array(mem, accPtr, n).slice(),
+    gold: new Int32Array(mem, goldPtr, n).slice(),
+    pulses: [chip.s2Counts(true), pulses],
+    fetches: [chip.s2Counts(false), fetches],
+  };
+}
+
+function runUniform(c: Case, rand: () => number, code: number, weight: number): Result {
+  return run({ ...c, uniform: { code, weight } }, rand);
+}
+
+function check(c: Case, rand: () => number): void {
+  const r = run(c, rand);
+  const label = JSON.stringify(c);
+  expect(Array.from(r.wino), label).toEqual(Array.from(r.gold));
+  expect(r.pulses[0], label).toBe(BigInt(r.pulses[1]));
+  expect(r.fetches[0], label).toBe(BigInt(r.fetches[1]));
+}
+
+describe("F(2,2) on the outer taps of 3×3 stride-2 pieces", () => {
+  // inH, inW, inC, padTop, padBottom, padLeft, padRight, cols
+  const shapes: Array<[number, number, number, number, number, number, number, number]> = [
+    [49, 10, 84, 1, 1, 0, 1, 112], // KWS conv2: 25 × 5 grid, 756 rows
+    [50, 50, 12, 0, 1, 0, 1, 24], // VWW b1_expand
+    [13, 13, 28, 1, 1, 1, 1, 52],
+    [1, 1, 1, 1, 1, 1, 1, 1],
+    [1, 2, 3, 1, 1, 1, 1, 5],
+    [2, 1, 2, 1, 1, 1, 1, 3],
+    [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
+    [5, 6, 5, 0, 0, 0, 0, 7],
+    [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
+    [5, 8, 9, 0, 1, 1, 0, 9],
+    [4, 9, 12, 2, 0, 0, 2, 10],
+    [3, 10, 13, 1, 1, 2, 0, 2],
+    [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows
+    [2, 7, 4, 1, 1, 1, 1, 31],
+    [8, 9, 113, 0, 1, 1, 0, 13], // 1017 rows
+    [5, 3, 60, 1, 1, 0, 0, 6],
+    [6, 6, 5, 0, 0, 0, 0, 5], // 'valid', even: a position past the last pair's input
+  ];
+  for (const vertical of [false, true]) {
+    for (const lanes of [false, true]) {
+      for (const signed of [false, true]) {
+        for (const zeros of [0, 0.5, 1]) {
+          it(`= golden on IM2COL's vectors, ${signed ? 'int16' : 'u8'} codes, ${zeros * 100} % zeros${lanes ? ', lanes GEMMs' : ''}${vertical ? ', along kernel columns' : ''}`, () => {
+            const rand = rng(31 + (signed ? 100 : 0) + zeros * 10 + (lanes ? 7 : 0) + (vertical ? 1000 : 0));
+            for (const [inH, inW, inC, padTop, padBottom, padLeft, padRight, cols] of shapes) {
+              check({ inH, inW, inC, padTop, padBottom, padLeft, padRight, cols, signed, zeros, lanes, vertical }, rand);
+            }
+          });
+        }
+      }
+    }
+  }
+
+  it('extreme codes and weights on every row, 504 to 1017 rows', () => {
+    const rand = rng(77);
+    for (const inC of [56, 57, 84, 112, 113]) {
+      for (const signed of [false, true]) {
+        for (const [inH, inW] of [[5, 5], [4, 7], [3, 2], [7, 4]] as const) {
+          for (const lanes of [false, true]) {
+            for (const vertical of [false, true]) {
+              check({ inH, inW, inC, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, cols: 12, signed, zeros: 0, extreme: true, lanes, vertical }, rand);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('extreme codes and weights of one sign (every product +255·8192, the largest accumulators)', () => {
+    // All codes +255 (u8) and all conductances +8192, or codes −255 (int16) against +8192.
+    const rand = rng(78);
+    for (const inC of [56, 84, 112, 113]) {
+      for (const vertical of [false, true]) {
+        for (const lanes of [false, true]) {
+          for (const signed of [false, true]) {
+            const r = runUniform({ inH: 7, inW: 7, inC, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, cols: 8, signed, zeros: 0, lanes, vertical }, rand, signed ? -255 : 255, 8192);
+            const label = JSON.stringify({ inC, vertical, lanes, signed });
+            expect(Array.from(r.wino), label).toEqual(Array.from(r.gold));
+            expect(r.gold[0], label).toBe((signed ? -1 : 1) * 9 * inC * 255 * 8192);
+          }
+        }
+      }
+    }
+  });
+
+  it('random shapes', () => {
+    const rand = rng(9);
+    for (let t = 0; t < 120; t++) {
+      const pad = (): number => Math.floor(rand() * 3);
+      const c: Case = {
+        inH: 1 + Math.floor(rand() * 20),
+        inW: 1 + Math.floor(rand() * 20),
+        inC: 1 + Math.floor(rand() * (t % 3 === 0 ? 113 : 40)),
+        padTop: pad(),
+        padBottom: pad(),
+        padLeft: pad(),
+        padRight: pad(),
+        cols: 1 + Math.floor(rand() * 40),
+        signed: rand() < 0.5,
+        zeros: rand(),
+        lanes: t % 2 === 1,
+        vertical: t % 4 >= 2,
+      };
+      if (c.inH + c.padTop + c.padBottom < 3 || c.inW + c.padLeft + c.padRight < 3) continue;
+      check(c, rand);
+    }
+  });
+});
