@@ -45,9 +45,9 @@ import { crossbarInit, crossbarRead, conductancePtr, rectAbsSumRead, rectAbsSumP
 import { adcConvertPiece, adcConvertRows, adcGain, adcMaxCode, adcStep, adcsInUse, dacMaxCode, dacStep, muxCyclesPerPosition } from './converters';
 import { mvmGolden, mvmSimd, mvmSimdFrom, wIndex } from './mvm';
 import { codeAbsSum, implicitEligible, mvmImplicit, mvmImplicitFrom } from './mvm-implicit';
-import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses } from './im2col';
+import { im2colConv, im2colDepthwise, im2colFetches, im2colPulses, im2colQuad, im2colQuadBytes, im2colQuadEligible } from './im2col';
 import { im2colRgb, im2colRgbEligible, rgbFetches, rgbPulses } from './im2col-rgb';
-import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_RGB, KERNELS_S2, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
+import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_QUAD, KERNELS_RGB, KERNELS_S2, KERNELS_SHAPED, KERNELS_WINOGRAD } from './kernel-modes';
 import { s2Combine, s2Eligible, s2Fetches, s2Gemms, s2PackWeights, s2Pulses, s2Rows, s2Transform } from './winograd-s2';
 import { lanesColumns, lanesIndex, mvmLanes } from './mvm-lanes';
 import {
@@ -104,6 +104,7 @@ let pieceUP: StaticArray<usize> = new StaticArray<usize>(0);
 let pieceS2C: StaticArray<i32> = new StaticArray<i32>(0);
 let pieceS2V: StaticArray<bool> = new StaticArray<bool>(0);
 let pieceS2U: StaticArray<usize> = new StaticArray<usize>(0);
+let pieceQuad: StaticArray<bool> = new StaticArray<bool>(0); // KERNELS_QUAD: IM2COL by im2colQuad
 
 // Per layer.
 let gdcBase: StaticArray<f64> = new StaticArray<f64>(0);
@@ -115,6 +116,7 @@ let counters: StaticArray<f64> = new StaticArray<f64>(0);
 let xBuf: usize = 0; // im2col rows, int16
 let tBuf: usize = 0; // F(2,3)'s transformed codes T_0 … T_3, int16
 let mBuf: usize = 0; // F(2,3)'s products M_0 … M_3, int32
+let quadBuf: usize = 0; // im2colQuad's zero-bordered source, int16
 let accBuf: usize = 0; // MVM accumulators, int32
 let adcBuf: usize = 0; // ADC codes summed over row-pieces, int32 [positions][cMat]
 let yBuf: usize = 0; // the layer's values after the datapath, f32 [positions][cOut]
@@ -195,12 +197,13 @@ export function programLoad(): i32 {
   pieceS2C = new StaticArray<i32>(nPieces);
   pieceS2V = new StaticArray<bool>(nPieces);
   pieceS2U = new StaticArray<usize>(nPieces);
+  pieceQuad = new StaticArray<bool>(nPieces);
   gdcBase = new StaticArray<f64>(nLayers);
   gdcRead = new StaticArray<f64>(nLayers);
   gdcAlpha = new StaticArray<f32>(nLayers);
   counters = new StaticArray<f64>(nLayers * COUNTER_FIELDS);
 
-  let xBytes = 0, accBytes = 0, tBytes = 0, mBytes = 0, adcBytes = 0, rowFloats = 0, yFloats = 0;
+  let xBytes = 0, accBytes = 0, tBytes = 0, mBytes = 0, adcBytes = 0, rowFloats = 0, yFloats = 0, quadBytes = 0;
   outLength = 0;
   for (let l = 0; l < nLayers; l++) {
     unchecked((gdcAlpha[l] = 1));
@@ -273,6 +276,10 @@ export function programLoad(): i32 {
         tBytes = max(tBytes, pairsPad * s2Rows(inC) * 2);
         mBytes = max(mBytes, 3 * pairsPad * colsPad * 4);
       }
+      if (conv && copies == 1 && im2colQuadEligible(lw(l, L_KW), inC, lw(l, L_KH), pw(p, P_ROW_START), rows)) {
+        unchecked((pieceQuad[p] = true));
+        quadBytes = max(quadBytes, im2colQuadBytes(lw(l, L_KH), lw(l, L_KW), inC, lw(l, L_STRIDE), gridH, gridW));
+      }
       // mvmLanes for the pieces of ≤ LANES_ROWS rows (read from SRAM as u8 codes: ≤ 64 rows, their splats cost a widening each).
       const general = !unchecked(pieceImplicit[p]) && unchecked(pieceWinoC[p]) == 0 && rowsPad <= LANES_ROWS;
       if ((unchecked(pieceWinoP[p]) > 0 || unchecked(pieceS2C[p]) > 0) && unchecked(pieceLanes[p]) == 0) unchecked((pieceLanes[p] = lanesColumns(colsPad)));
@@ -288,6 +295,7 @@ export function programLoad(): i32 {
   accBuf = alloc16(accBytes);
   tBuf = alloc16(tBytes);
   mBuf = alloc16(mBytes);
+  quadBuf = alloc16(quadBytes);
   adcBuf = alloc16(adcBytes);
   yBuf = alloc16(yFloats * 4);
   poolBuf = alloc16(rowFloats * 4);
@@ -364,9 +372,9 @@ export function chipRead(tSeconds: f64, seed: u64): void {
   updateAlpha();
 }
 
-/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB, KERNELS_WINOGRAD, KERNELS_LANES, KERNELS_PARTS or KERNELS_S2 (the default); others abort. Results do not depend on it. */
+/** KERNELS_GOLDEN, KERNELS_SIMD, KERNELS_SHAPED, KERNELS_RGB, KERNELS_WINOGRAD, KERNELS_LANES, KERNELS_PARTS, KERNELS_S2 or KERNELS_QUAD (the default); others abort. Results do not depend on it. */
 export function chipSetKernels(mode: i32): void {
-  if (mode < KERNELS_GOLDEN || mode > KERNELS_S2) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd, 5 lanes, 6 parts, 7 stride 2');
+  if (mode < KERNELS_GOLDEN || mode > KERNELS_QUAD) abort('chipSetKernels: 0 golden, 1 SIMD, 2 shaped, 3 RGB, 4 Winograd, 5 lanes, 6 parts, 7 stride 2, 8 quad');
   kernels = mode;
 }
 
@@ -519,6 +527,8 @@ function runLayer(l: i32): void {
     } else {
       if (depthwise) {
         im2colDepthwise(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, colStart, cols, rowsPad, xBuf);
+      } else if (kernels >= KERNELS_QUAD && unchecked(pieceQuad[p])) {
+        im2colQuad(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, rowsPad, xBuf, quadBuf);
       } else {
         im2colConv(src, srcSigned, inH, inW, inC, kh, kw, stride, padTop, padLeft, gridH, gridW, posPad, pw(p, P_ROW_START), mRows, rowsPad, xBuf);
       }

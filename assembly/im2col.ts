@@ -165,3 +165,86 @@ export function im2colDepthwise(
   im2colPulses = pulses;
   im2colFetches = fetches;
 }
+
+/**
+ * Whether im2colQuad takes a piece: a conv whose kernel rows are 4 codes (kw·inC = 4: KWS's conv1, 10 × 4
+ * on one channel) and whose piece holds all kh·4 rows.
+ */
+export function im2colQuadEligible(kw: i32, inC: i32, kh: i32, rowStart: i32, rows: i32): bool {
+  return kw * inC == 4 && rowStart == 0 && rows == kh * 4;
+}
+
+/** int16 codes of im2colQuad's zero-bordered copy of the source: (gridH−1)·stride + kh rows of (gridW−1)·stride + kw pixels. */
+export function im2colQuadBytes(kh: i32, kw: i32, inC: i32, stride: i32, gridH: i32, gridW: i32): i32 {
+  return (((gridH - 1) * stride + kh) * ((gridW - 1) * stride + kw) * inC) * 2;
+}
+
+/**
+ * im2colConv for a piece im2colQuadEligible takes: the source copied once into a zero-bordered int16
+ * tensor at `pad` (im2colQuadBytes), whose every window row is then 4 contiguous codes — two kernel rows
+ * per 16-byte store, no bounds checks. The same vectors, pulses and fetches as im2colConv.
+ */
+export function im2colQuad(
+  src: usize, signed: bool, inH: i32, inW: i32, inC: i32, kh: i32, kw: i32, stride: i32, padTop: i32, padLeft: i32,
+  gridH: i32, gridW: i32, posPad: i32, rowsPad: i32, x: usize, pad: usize,
+): void {
+  const ph = (gridH - 1) * stride + kh;
+  const pw = (gridW - 1) * stride + kw;
+  const line = <usize>(pw * inC) << 1; // bytes per padded row
+  memory.fill(pad, 0, <usize>(ph * pw * inC) << 1);
+  // Copy the input pixels some window reads; count fetches as im2colConv does (taps inside the input).
+  const y1 = min<i32>(inH, ph - padTop);
+  const x1 = min<i32>(inW, pw - padLeft);
+  for (let iy = 0; iy < y1; iy++) {
+    const to = pad + <usize>(iy + padTop) * line + (<usize>(padLeft * inC) << 1);
+    const from = iy * inW * inC;
+    for (let i = 0; i < x1 * inC; i++) {
+      const code = signed ? <i32>load<i16>(src + (<usize>(from + i) << 1)) : <i32>load<u8>(src + <usize>(from + i));
+      store<i16>(to + (<usize>i << 1), <i16>code);
+    }
+  }
+  let insideY: i64 = 0;
+  for (let oy = 0; oy < gridH; oy++) {
+    const a = oy * stride - padTop;
+    insideY += max<i32>(0, min<i32>(inH, a + kh) - max<i32>(0, a));
+  }
+  let insideX: i64 = 0;
+  for (let ox = 0; ox < gridW; ox++) {
+    const a = ox * stride - padLeft;
+    insideX += max<i32>(0, min<i32>(inW, a + kw) - max<i32>(0, a));
+  }
+  const rowBytes = <usize>rowsPad << 1;
+  const step = <usize>(stride * inC) << 1;
+  const pairs = kh >> 1;
+  let lanes = i32x4.splat(0); // per lane ≤ 2 codes of ≤ 32767 per store, < 2^31 over any layer here
+  let pulses: i64 = 0;
+  let dst = x;
+  for (let oy = 0; oy < gridH; oy++) {
+    let w = pad + <usize>(oy * stride) * line;
+    for (let ox = 0; ox < gridW; ox++) {
+      let r = w;
+      let o = dst;
+      for (let k = 0; k < pairs; k++) {
+        const v = v128.load64_lane(r + line, v128.load64_zero(r), 1);
+        v128.store(o, v);
+        lanes = i32x4.add(lanes, i32x4.extadd_pairwise_i16x8_s(i16x8.abs(v)));
+        r += line << 1;
+        o += 16;
+      }
+      if (kh & 1) {
+        const v = v128.load64_zero(r);
+        v128.store64_lane(o, v, 0);
+        lanes = i32x4.add(lanes, i32x4.extadd_pairwise_i16x8_s(i16x8.abs(v)));
+        o += 8;
+      }
+      for (; o < dst + rowBytes; o += 2) store<i16>(o, 0);
+      dst += rowBytes;
+      w += step;
+    }
+    pulses += laneSum(lanes);
+    lanes = i32x4.splat(0);
+  }
+  for (let p = gridH * gridW; p < posPad; p++) zeroRow(x + <usize>p * rowBytes, rowBytes);
+  im2colPulses = pulses;
+  im2colFetches = insideY * insideX * <i64>inC;
+}

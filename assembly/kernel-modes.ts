@@ -19,7 +19,9 @@ export const KERNELS_LANES = 5;
  * transformed rows: KWS's conv3–conv5), along kernel columns where that makes fewer pairs.
  */
 export const KERNELS_PARTS = 6;
-/** KERNELS_PARTS with F(2,2) on the outer taps of 3×3 stride-2 pieces (winograd-s2.ts: KWS's conv2); the default. */
+/** KERNELS_PARTS with F(2,2) on the outer taps of 3×3 stride-2 pieces (winograd-s2.ts: KWS's conv2). */
 export const KERNELS_S2 = 7;
+/** KERNELS_S2 with IM2COL from a zero-bordered copy for kernel rows of 4 codes (im2col.ts im2colQuad: KWS's conv1); the default. */
+export const KERNELS_QUAD = 8;
 /** The kernels the chip runs unless told otherwise. */
-export const KERNELS_DEFAULT = KERNELS_S2;
+export const KERNELS_DEFAULT = KERNELS_QUAD;

@@ -4,11 +4,12 @@
  * "before" kernels (default KERNELS_SIMD: IM2COL + mvmSimd everywhere, the chip before issue 14 §1;
  * 2 = KERNELS_SHAPED, the chip before im2col-rgb.ts; 3 = KERNELS_RGB, the chip before winograd.ts;
  * 4 = KERNELS_WINOGRAD, the chip before mvm-lanes.ts; 5 = KERNELS_LANES, the chip before F(2,3) in
- * parts; 6 = KERNELS_PARTS, the chip before winograd-s2.ts) and once with the default KERNELS_S2
- * (implicit GEMM for 1×1 convs, assembly/mvm-implicit.ts; packed IM2COL for the RGB stem,
- * assembly/im2col-rgb.ts; F(2,3) for 3×3 stride-1 layers of any row count, along rows or columns,
- * assembly/winograd.ts; lanes = columns for those pieces' GEMMs, assembly/mvm-lanes.ts; F(2,2) on the
- * outer taps of 3×3 stride-2 layers over 512 rows, assembly/winograd-s2.ts),
+ * parts; 6 = KERNELS_PARTS, the chip before winograd-s2.ts; 7 = KERNELS_S2, the chip before im2colQuad)
+ * and once with the default KERNELS_QUAD (implicit GEMM for 1×1 convs, assembly/mvm-implicit.ts; packed
+ * IM2COL for the RGB stem, assembly/im2col-rgb.ts; F(2,3) for 3×3 stride-1 layers of any row count,
+ * along rows or columns, assembly/winograd.ts; lanes = columns for those pieces' GEMMs,
+ * assembly/mvm-lanes.ts; F(2,2) on the outer taps of 3×3 stride-2 layers over 512 rows,
+ * assembly/winograd-s2.ts; IM2COL from a zero-bordered copy for kernel rows of 4 codes, im2col.ts),
  * interleaved in short slices, best slice of each — a before/after that the machine's load moves
  * together. Then the whole inference alone in alternating rounds of 10 inferences: the median of the
  * per-round ratios. Results are the same bits either way (test/host/chip/kernels.test.ts); this only times them.

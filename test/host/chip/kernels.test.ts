@@ -8,7 +8,7 @@
 // against IM2COL + the golden scalar MVM and IM2COL + the SIMD MVM, whole networks: the same logits and
 // the same counters, bit for bit, under every noise preset (the MVM reads the snapshot, so the read-noise
 // draws do not depend on the kernel) and at a drift time.
-import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_RGB, KERNELS_S2, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
+import { KERNELS_DEFAULT, KERNELS_GOLDEN, KERNELS_LANES, KERNELS_PARTS, KERNELS_QUAD, KERNELS_RGB, KERNELS_S2, KERNELS_SHAPED, KERNELS_SIMD, KERNELS_WINOGRAD } from '../../../assembly/kernel-modes.js';
 import { describe, it, expect } from 'vitest';
 import { Chip } from '../../../host/chip/chip.js';
 import type { Preset } from '../../../host/chip/program.js';
@@ -16,7 +16,7 @@ import { deploy } from '../../../host/runtime/deploy.js';
 import { randomImage } from '../../../models/image/random.js';
 import { buildNet, forward, rangesFor, rng, toProgram, type LayerSpec } from './net-builder.js';
 
-const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD, lanes: KERNELS_LANES, parts: KERNELS_PARTS, s2: KERNELS_S2 } as const;
+const KERNELS = { golden: KERNELS_GOLDEN, simd: KERNELS_SIMD, shaped: KERNELS_SHAPED, rgb: KERNELS_RGB, winograd: KERNELS_WINOGRAD, lanes: KERNELS_LANES, parts: KERNELS_PARTS, s2: KERNELS_S2, quad: KERNELS_QUAD } as const;
 const PRESETS: Preset[] = ['paper', 'aihwkit', 'ideal'];
 
 /** Logits and counters of one inference per kernel choice. */
@@ -73,10 +73,13 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             expect(r.lanes).toBe(r.golden);
       expect(r.parts).toBe(r.golden);
       expect(r.s2).toBe(r.golden);
+      expect(r.quad).toBe(r.golden);
         expect(r.parts).toBe(r.golden);
         expect(r.s2).toBe(r.golden);
+        expect(r.quad).toBe(r.golden);
             expect(r.parts).toBe(r.golden);
             expect(r.s2).toBe(r.golden);
+            expect(r.quad).toBe(r.golden);
           }
         }
       }
@@ -114,10 +117,13 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
             expect(r.lanes).toBe(r.golden);
       expect(r.parts).toBe(r.golden);
       expect(r.s2).toBe(r.golden);
+      expect(r.quad).toBe(r.golden);
         expect(r.parts).toBe(r.golden);
         expect(r.s2).toBe(r.golden);
+        expect(r.quad).toBe(r.golden);
             expect(r.parts).toBe(r.golden);
             expect(r.s2).toBe(r.golden);
+            expect(r.quad).toBe(r.golden);
           }
         }
       }
@@ -138,8 +144,10 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
         expect(r.lanes).toBe(r.golden);
       expect(r.parts).toBe(r.golden);
       expect(r.s2).toBe(r.golden);
+      expect(r.quad).toBe(r.golden);
         expect(r.parts).toBe(r.golden);
         expect(r.s2).toBe(r.golden);
+        expect(r.quad).toBe(r.golden);
       }
     });
   }
@@ -174,6 +182,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
               expect(r.lanes).toBe(r.golden);
               expect(r.parts).toBe(r.golden);
               expect(r.s2).toBe(r.golden);
+              expect(r.quad).toBe(r.golden);
             }
           }
         }
@@ -192,6 +201,7 @@ describe('per-shape kernels = golden kernels, whole networks', () => {
       expect(r.lanes).toBe(r.golden);
       expect(r.parts).toBe(r.golden);
       expect(r.s2).toBe(r.golden);
+      expect(r.quad).toBe(r.golden);
     }
   });
 });
