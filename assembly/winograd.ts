@@ -351,6 +351,7 @@ export function winogradTransform(
  */
 export function winogradCombine(m: usize, gridH: i32, gridW: i32, colsPad: i32, acc: usize, inC: i32, vertical: bool): void {
   const parts = winogradParts(inC);
+  // Binaryen does not unroll the parts loop: one and two parts (every VWW and KWS piece) are written out.
   if (parts == 1) combineParts(m, gridH, gridW, colsPad, acc, 1, vertical);
   else if (parts == 2) combineParts(m, gridH, gridW, colsPad, acc, 2, vertical);
   else combineParts(m, gridH, gridW, colsPad, acc, parts, vertical);
@@ -371,13 +372,28 @@ export function winogradCombine(m: usize, gridH: i32, gridW: i32, colsPad: i32, 
       const out = acc + <usize>(oy * gridW + ox) * rowBytes;
       const two = vertical ? oy + 1 < gridH : ox + 1 < gridW;
       for (let o: usize = 0; o < rowBytes; o += 16) {
-        let h0 = i32x4.splat(0);
-        let h1 = i32x4.splat(0);
-        for (let s = 0; s < parts; s++) {
-          const m1 = v128.load(q + <usize>(1 + s) * mat + o);
-          const m2 = v128.load(q + <usize>(1 + parts + s) * mat + o);
-          h0 = i32x4.add(h0, i32x4.shr_s(i32x4.add(m1, m2), 1));
-          h1 = i32x4.add(h1, i32x4.shr_s(i32x4.sub(m1, m2), 1));
+        let h0: v128, h1: v128;
+        if (parts == 1) {
+          const m1 = v128.load(q + mat + o);
+          const m2 = v128.load(q + 2 * mat + o);
+          h0 = i32x4.shr_s(i32x4.add(m1, m2), 1);
+          h1 = i32x4.shr_s(i32x4.sub(m1, m2), 1);
+        } else if (parts == 2) {
+          const m1a = v128.load(q + mat + o);
+          const m1b = v128.load(q + 2 * mat + o);
+          const m2a = v128.load(q + 3 * mat + o);
+          const m2b = v128.load(q + 4 * mat + o);
+          h0 = i32x4.add(i32x4.shr_s(i32x4.add(m1a, m2a), 1), i32x4.shr_s(i32x4.add(m1b, m2b), 1));
+          h1 = i32x4.add(i32x4.shr_s(i32x4.sub(m1a, m2a), 1), i32x4.shr_s(i32x4.sub(m1b, m2b), 1));
+        } else {
+          h0 = i32x4.splat(0);
+          h1 = i32x4.splat(0);
+          for (let s = 0; s < parts; s++) {
+            const m1 = v128.load(q + <usize>(1 + s) * mat + o);
+            const m2 = v128.load(q + <usize>(1 + parts + s) * mat + o);
+            h0 = i32x4.add(h0, i32x4.shr_s(i32x4.add(m1, m2), 1));
+            h1 = i32x4.add(h1, i32x4.shr_s(i32x4.sub(m1, m2), 1));
+          }
         }
         v128.store(out + o, i32x4.add(v128.load(q + o), h0));
         if (two) v128.store(out + second + o, i32x4.sub(h1, v128.load(q + m3 + o)));
