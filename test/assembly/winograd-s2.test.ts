@@ -5,46 +5,14 @@
 // (not a multiple of 4: padded), a piece at a row/column offset of the tile; u8 and int16 codes; dense,
 // zero-heavy, all-zero, extreme (±255 codes, ±8192 weights on every row) and one-sign extreme inputs;
 // along kernel columns and rows; the GEMMs by mvmSimd and by mvmLanes + mvmSimdFrom.
-import { describe, it, expect, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
-import { rng } from '../host/chip/net-builder.js';
+import { align, winogradSuite, wIndex, type Case, type Result, type Shape } from './winograd-cases.js';
 
 let chip: ChipExports;
 beforeAll(async () => {
   chip = await instantiateChip();
 });
-
-interface Case {
-  inH: number;
-  inW: number;
-  inC: number;
-  padTop: number;
-  padBottom: number;
-  padLeft: number;
-  padRight: number;
-  cols: number;
-  signed: boolean;
-  /** Share of codes that are 0. */
-  zeros: number;
-  /** Codes ±255 and weights ±8192 only (the int16 bounds winograd-s2.ts argues from). */
-  extreme?: boolean;
-  /** The GEMMs as KERNELS_LANES runs them: mvmLanes on all columns but a last single group of 4, mvmSimdFrom on that. */
-  lanes?: boolean;
-  /** Along kernel columns (pairs of output rows); default: along kernel rows. */
-  vertical?: boolean;
-  /** Every code and every conductance (the garbage around the piece too) this one value. */
-  uniform?: { code: number; weight: number };
-}
-
-const align = (n: number): number => (n + 15) & ~15;
-const wIndex = (k: number, c: number, rowsPad: number): number => (c >> 2) * rowsPad * 4 + (k >> 3) * 32 + (c & 3) * 8 + (k & 7);
-
-interface Result {
-  wino: Int32Array;
-  gold: Int32Array;
-  pulses: [bigint, number];
-  fetches: [bigint, number];
-}
 
 function run(c: Case, rand: () => number): Result {
   const { inH, inW, inC, padTop, padLeft } = c;
@@ -137,106 +105,25 @@ function run(c: Case, rand: () => number): Result {
   };
 }
 
-function runUniform(c: Case, rand: () => number, code: number, weight: number): Result {
-  return run({ ...c, uniform: { code, weight } }, rand);
-}
+// inH, inW, inC, padTop, padBottom, padLeft, padRight, cols
+const shapes: Shape[] = [
+  [49, 10, 84, 1, 1, 0, 1, 112], // KWS conv2: 25 × 5 grid, 756 rows
+  [50, 50, 12, 0, 1, 0, 1, 24], // VWW b1_expand
+  [13, 13, 28, 1, 1, 1, 1, 52],
+  [1, 1, 1, 1, 1, 1, 1, 1],
+  [1, 2, 3, 1, 1, 1, 1, 5],
+  [2, 1, 2, 1, 1, 1, 1, 3],
+  [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
+  [5, 6, 5, 0, 0, 0, 0, 7],
+  [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
+  [5, 8, 9, 0, 1, 1, 0, 9],
+  [4, 9, 12, 2, 0, 0, 2, 10],
+  [3, 10, 13, 1, 1, 2, 0, 2],
+  [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows
+  [2, 7, 4, 1, 1, 1, 1, 31],
+  [8, 9, 113, 0, 1, 1, 0, 13], // 1017 rows
+  [5, 3, 60, 1, 1, 0, 0, 6],
+  [6, 6, 5, 0, 0, 0, 0, 5], // 'valid', even: a position past the last pair's input
+];
 
-function check(c: Case, rand: () => number): void {
-  const r = run(c, rand);
-  const label = JSON.stringify(c);
-  expect(Array.from(r.wino), label).toEqual(Array.from(r.gold));
-  expect(r.pulses[0], label).toBe(BigInt(r.pulses[1]));
-  expect(r.fetches[0], label).toBe(BigInt(r.fetches[1]));
-}
-
-describe("F(2,2) on the outer taps of 3×3 stride-2 pieces", () => {
-  // inH, inW, inC, padTop, padBottom, padLeft, padRight, cols
-  const shapes: Array<[number, number, number, number, number, number, number, number]> = [
-    [49, 10, 84, 1, 1, 0, 1, 112], // KWS conv2: 25 × 5 grid, 756 rows
-    [50, 50, 12, 0, 1, 0, 1, 24], // VWW b1_expand
-    [13, 13, 28, 1, 1, 1, 1, 52],
-    [1, 1, 1, 1, 1, 1, 1, 1],
-    [1, 2, 3, 1, 1, 1, 1, 5],
-    [2, 1, 2, 1, 1, 1, 1, 3],
-    [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
-    [5, 6, 5, 0, 0, 0, 0, 7],
-    [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
-    [5, 8, 9, 0, 1, 1, 0, 9],
-    [4, 9, 12, 2, 0, 0, 2, 10],
-    [3, 10, 13, 1, 1, 2, 0, 2],
-    [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows
-    [2, 7, 4, 1, 1, 1, 1, 31],
-    [8, 9, 113, 0, 1, 1, 0, 13], // 1017 rows
-    [5, 3, 60, 1, 1, 0, 0, 6],
-    [6, 6, 5, 0, 0, 0, 0, 5], // 'valid', even: a position past the last pair's input
-  ];
-  for (const vertical of [false, true]) {
-    for (const lanes of [false, true]) {
-      for (const signed of [false, true]) {
-        for (const zeros of [0, 0.5, 1]) {
-          it(`= golden on IM2COL's vectors, ${signed ? 'int16' : 'u8'} codes, ${zeros * 100} % zeros${lanes ? ', lanes GEMMs' : ''}${vertical ? ', along kernel columns' : ''}`, () => {
-            const rand = rng(31 + (signed ? 100 : 0) + zeros * 10 + (lanes ? 7 : 0) + (vertical ? 1000 : 0));
-            for (const [inH, inW, inC, padTop, padBottom, padLeft, padRight, cols] of shapes) {
-              check({ inH, inW, inC, padTop, padBottom, padLeft, padRight, cols, signed, zeros, lanes, vertical }, rand);
-            }
-          });
-        }
-      }
-    }
-  }
-
-  it('extreme codes and weights on every row, 504 to 1017 rows', () => {
-    const rand = rng(77);
-    for (const inC of [56, 57, 84, 112, 113]) {
-      for (const signed of [false, true]) {
-        for (const [inH, inW] of [[5, 5], [4, 7], [3, 2], [7, 4]] as const) {
-          for (const lanes of [false, true]) {
-            for (const vertical of [false, true]) {
-              check({ inH, inW, inC, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, cols: 12, signed, zeros: 0, extreme: true, lanes, vertical }, rand);
-            }
-          }
-        }
-      }
-    }
-  });
-
-  it('extreme codes and weights of one sign (every product +255·8192, the largest accumulators)', () => {
-    // All codes +255 (u8) and all conductances +8192, or codes −255 (int16) against +8192.
-    const rand = rng(78);
-    for (const inC of [56, 84, 112, 113]) {
-      for (const vertical of [false, true]) {
-        for (const lanes of [false, true]) {
-          for (const signed of [false, true]) {
-            const r = runUniform({ inH: 7, inW: 7, inC, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, cols: 8, signed, zeros: 0, lanes, vertical }, rand, signed ? -255 : 255, 8192);
-            const label = JSON.stringify({ inC, vertical, lanes, signed });
-            expect(Array.from(r.wino), label).toEqual(Array.from(r.gold));
-            expect(r.gold[0], label).toBe((signed ? -1 : 1) * 9 * inC * 255 * 8192);
-          }
-        }
-      }
-    }
-  });
-
-  it('random shapes', () => {
-    const rand = rng(9);
-    for (let t = 0; t < 120; t++) {
-      const pad = (): number => Math.floor(rand() * 3);
-      const c: Case = {
-        inH: 1 + Math.floor(rand() * 20),
-        inW: 1 + Math.floor(rand() * 20),
-        inC: 1 + Math.floor(rand() * (t % 3 === 0 ? 113 : 40)),
-        padTop: pad(),
-        padBottom: pad(),
-        padLeft: pad(),
-        padRight: pad(),
-        cols: 1 + Math.floor(rand() * 40),
-        signed: rand() < 0.5,
-        zeros: rand(),
-        lanes: t % 2 === 1,
-        vertical: t % 4 >= 2,
-      };
-      if (c.inH + c.padTop + c.padBottom < 3 || c.inW + c.padLeft + c.padRight < 3) continue;
-      check(c, rand);
-    }
-  });
-});
+winogradSuite("F(2,2) on the outer taps of 3×3 stride-2 pieces", run, { shapes, extremeNote: '', oneSignNote: ', the largest accumulators', oneSignSide: 7, randomSide: 20 });

@@ -6,46 +6,14 @@
 // padded), a piece at a row/column offset of the tile; u8 and int16 codes; dense, zero-heavy, all-zero
 // and extreme (±255 codes, ±8192 weights on every row) inputs; along kernel rows and along kernel columns;
 // the GEMMs by mvmSimd (KERNELS_WINOGRAD) and by mvmLanes + mvmSimdStrided (KERNELS_LANES, KERNELS_PARTS).
-import { describe, it, expect, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
-import { rng } from '../host/chip/net-builder.js';
+import { align, winogradSuite, wIndex, type Case, type Result, type Shape } from './winograd-cases.js';
 
 let chip: ChipExports;
 beforeAll(async () => {
   chip = await instantiateChip();
 });
-
-interface Case {
-  inH: number;
-  inW: number;
-  inC: number;
-  padTop: number;
-  padBottom: number;
-  padLeft: number;
-  padRight: number;
-  cols: number;
-  signed: boolean;
-  /** Share of codes that are 0. */
-  zeros: number;
-  /** Codes ±255 and weights ±8192 only (the bounds winograd.ts argues from). */
-  extreme?: boolean;
-  /** The GEMMs as KERNELS_LANES runs them: mvmLanes on all columns but a last single group of 4, mvmSimdFrom on that. */
-  lanes?: boolean;
-  /** Along kernel columns (pairs of output rows); default: along kernel rows. */
-  vertical?: boolean;
-  /** Every code and every conductance (the garbage around the piece too) this one value. */
-  uniform?: { code: number; weight: number };
-}
-
-const align = (n: number): number => (n + 15) & ~15;
-const wIndex = (k: number, c: number, rowsPad: number): number => (c >> 2) * rowsPad * 4 + (k >> 3) * 32 + (c & 3) * 8 + (k & 7);
-
-interface Result {
-  wino: Int32Array;
-  gold: Int32Array;
-  pulses: [bigint, number];
-  fetches: [bigint, number];
-}
 
 function run(c: Case, rand: () => number): Result {
   const { inH, inW, inC, padTop, padLeft } = c;
@@ -140,109 +108,27 @@ function run(c: Case, rand: () => number): Result {
   };
 }
 
-function runUniform(c: Case, rand: () => number, code: number, weight: number): Result {
-  return run({ ...c, uniform: { code, weight } }, rand);
-}
+// inH, inW, inC, padTop, padBottom, padLeft, padRight, cols
+const shapes: Shape[] = [
+  [25, 25, 24, 1, 1, 1, 1, 28], // VWW b2_expand
+  [13, 13, 28, 1, 1, 1, 1, 152], // b4/b5_expand
+  [7, 7, 32, 1, 1, 1, 1, 76], // b10_expand
+  [4, 4, 16, 1, 1, 1, 1, 96], // b14_expand
+  [1, 1, 1, 1, 1, 1, 1, 1],
+  [1, 2, 3, 1, 1, 1, 1, 5],
+  [2, 1, 2, 1, 1, 1, 1, 3],
+  [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
+  [5, 6, 5, 0, 0, 0, 0, 7],
+  [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
+  [5, 8, 9, 0, 1, 1, 0, 9],
+  [4, 9, 12, 2, 0, 0, 2, 10],
+  [3, 10, 13, 1, 1, 2, 0, 2],
+  [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows: 171 transformed, parts of 168 + 3
+  [2, 7, 4, 1, 1, 1, 1, 31],
+  [25, 5, 112, 1, 1, 1, 1, 84], // KWS conv3: 1008 rows, parts of 168 + 168
+  [25, 5, 84, 1, 1, 1, 1, 84], // KWS conv4/conv5: 756 rows, parts of 168 + 84
+  [4, 5, 113, 0, 1, 1, 0, 13], // 1017 rows: parts of 168 + 168 + 3
+  [5, 3, 60, 1, 1, 0, 0, 6], // 540 rows: 168 + 12
+];
 
-function check(c: Case, rand: () => number): void {
-  const r = run(c, rand);
-  const label = JSON.stringify(c);
-  expect(Array.from(r.wino), label).toEqual(Array.from(r.gold));
-  expect(r.pulses[0], label).toBe(BigInt(r.pulses[1]));
-  expect(r.fetches[0], label).toBe(BigInt(r.fetches[1]));
-}
-
-describe("Winograd F(2,3) for 3×3 stride-1 pieces", () => {
-  // inH, inW, inC, padTop, padBottom, padLeft, padRight, cols
-  const shapes: Array<[number, number, number, number, number, number, number, number]> = [
-    [25, 25, 24, 1, 1, 1, 1, 28], // VWW b2_expand
-    [13, 13, 28, 1, 1, 1, 1, 152], // b4/b5_expand
-    [7, 7, 32, 1, 1, 1, 1, 76], // b10_expand
-    [4, 4, 16, 1, 1, 1, 1, 96], // b14_expand
-    [1, 1, 1, 1, 1, 1, 1, 1],
-    [1, 2, 3, 1, 1, 1, 1, 5],
-    [2, 1, 2, 1, 1, 1, 1, 3],
-    [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
-    [5, 6, 5, 0, 0, 0, 0, 7],
-    [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
-    [5, 8, 9, 0, 1, 1, 0, 9],
-    [4, 9, 12, 2, 0, 0, 2, 10],
-    [3, 10, 13, 1, 1, 2, 0, 2],
-    [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows: 171 transformed, parts of 168 + 3
-    [2, 7, 4, 1, 1, 1, 1, 31],
-    [25, 5, 112, 1, 1, 1, 1, 84], // KWS conv3: 1008 rows, parts of 168 + 168
-    [25, 5, 84, 1, 1, 1, 1, 84], // KWS conv4/conv5: 756 rows, parts of 168 + 84
-    [4, 5, 113, 0, 1, 1, 0, 13], // 1017 rows: parts of 168 + 168 + 3
-    [5, 3, 60, 1, 1, 0, 0, 6], // 540 rows: 168 + 12
-  ];
-  for (const vertical of [false, true]) {
-    for (const lanes of [false, true]) {
-      for (const signed of [false, true]) {
-        for (const zeros of [0, 0.5, 1]) {
-          it(`= golden on IM2COL's vectors, ${signed ? 'int16' : 'u8'} codes, ${zeros * 100} % zeros${lanes ? ', lanes GEMMs' : ''}${vertical ? ', along kernel columns' : ''}`, () => {
-            const rand = rng(31 + (signed ? 100 : 0) + zeros * 10 + (lanes ? 7 : 0) + (vertical ? 1000 : 0));
-            for (const [inH, inW, inC, padTop, padBottom, padLeft, padRight, cols] of shapes) {
-              check({ inH, inW, inC, padTop, padBottom, padLeft, padRight, cols, signed, zeros, lanes, vertical }, rand);
-            }
-          });
-        }
-      }
-    }
-  }
-
-  it('extreme codes and weights on every row, 504 to 1017 rows (the bound the halving in parts relies on)', () => {
-    const rand = rng(77);
-    for (const inC of [56, 57, 84, 112, 113]) {
-      for (const signed of [false, true]) {
-        for (const [inH, inW] of [[5, 5], [4, 7], [3, 2], [7, 4]] as const) {
-          for (const lanes of [false, true]) {
-            for (const vertical of [false, true]) {
-              check({ inH, inW, inC, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, cols: 12, signed, zeros: 0, extreme: true, lanes, vertical }, rand);
-            }
-          }
-        }
-      }
-    }
-  });
-
-  it('extreme codes and weights of one sign (every product +255·8192: the largest halves a part can make)', () => {
-    // All codes +255 (u8) and all conductances +8192, or codes −255 (int16) against +8192: each part's
-    // (M1 ± M2)/2 at its largest magnitude, 168 · 255 · 3 · 8192 = 1,052,835,840 < 2^30.
-    const rand = rng(78);
-    for (const inC of [56, 84, 112, 113]) {
-      for (const vertical of [false, true]) {
-        for (const lanes of [false, true]) {
-          for (const signed of [false, true]) {
-            const r = runUniform({ inH: 5, inW: 5, inC, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, cols: 8, signed, zeros: 0, lanes, vertical }, rand, signed ? -255 : 255, 8192);
-            const label = JSON.stringify({ inC, vertical, lanes, signed });
-            expect(Array.from(r.wino), label).toEqual(Array.from(r.gold));
-            expect(r.gold[0], label).toBe((signed ? -1 : 1) * 9 * inC * 255 * 8192);
-          }
-        }
-      }
-    }
-  });
-
-  it('random shapes', () => {
-    const rand = rng(9);
-    for (let t = 0; t < 120; t++) {
-      const pad = (): number => Math.floor(rand() * 3);
-      const c: Case = {
-        inH: 1 + Math.floor(rand() * 12),
-        inW: 1 + Math.floor(rand() * 12),
-        inC: 1 + Math.floor(rand() * (t % 3 === 0 ? 113 : 40)),
-        padTop: pad(),
-        padBottom: pad(),
-        padLeft: pad(),
-        padRight: pad(),
-        cols: 1 + Math.floor(rand() * 40),
-        signed: rand() < 0.5,
-        zeros: rand(),
-        lanes: t % 2 === 1,
-        vertical: t % 4 >= 2,
-      };
-      if (c.inH + c.padTop + c.padBottom < 3 || c.inW + c.padLeft + c.padRight < 3) continue;
-      check(c, rand);
-    }
-  });
-});
+winogradSuite("Winograd F(2,3) for 3×3 stride-1 pieces", run, { shapes, extremeNote: ' (the bound the halving in parts relies on)', oneSignNote: ': the largest halves a part can make', oneSignSide: 5, randomSide: 12 });
