@@ -7,6 +7,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
 import { rng } from '../host/chip/net-builder.js';
+import { scratchPointers } from './scratch.js';
 
 let chip: ChipExports;
 beforeAll(async () => {
@@ -29,15 +30,7 @@ function dacCode(x: number, step: number, minCode: number, maxCode: number): num
 }
 
 function scratch(bytes: number[]): number[] {
-  const align = (n: number): number => (n + 15) & ~15;
-  const base = chip.mvmScratch(bytes.reduce((s, n) => s + align(n), 0) + 64);
-  const out: number[] = [];
-  let at = base;
-  for (const n of bytes) {
-    out.push(at);
-    at = align(at + n);
-  }
-  return out;
+  return scratchPointers(chip, bytes);
 }
 
 describe('requantize (SIMD lanes) = dacCode', () => {

@@ -7,14 +7,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
 import { rng } from '../host/chip/net-builder.js';
+import { scratchPointers, wIndex } from './scratch.js';
 
 let chip: ChipExports;
 beforeAll(async () => {
   chip = await instantiateChip();
 });
 
-const align = (n: number): number => (n + 15) & ~15;
-const wIndex = (k: number, c: number, rowsPad: number): number => (c >> 2) * rowsPad * 4 + (k >> 3) * 32 + (c & 3) * 8 + (k & 7);
 /** mvm-lanes.ts's columns: all but a last single group of 4. */
 const lanesColumns = (colsPad: number): number => ((colsPad & 15) === 4 ? colsPad - 4 : colsPad);
 /** mvm-lanes.ts's layout of the first `cols` (lanesColumns) columns. */
@@ -55,13 +54,7 @@ function check(positions: number, rows: number, colsPad: number, source: Source,
   const stride = contiguous ? rows * bytes : rowsPad * 2;
   const srcBytes = positions * stride + 64;
   const sizes = [srcBytes, x.length * 2, w.length * 2, wl.length * 2, positions * colsPad * 4, positions * colsPad * 4];
-  const base = chip.mvmScratch(sizes.reduce((s, n) => s + align(n), 0) + 64);
-  const ptrs: number[] = [];
-  let at = base;
-  for (const n of sizes) {
-    ptrs.push(at);
-    at = align(at + n);
-  }
+  const ptrs = scratchPointers(chip, sizes);
   const [srcPtr, xPtr, wPtr, wlPtr, aPtr, gPtr] = ptrs as [number, number, number, number, number, number];
   const mem = chip.memory.buffer;
   // The source, with non-zero garbage past the tensor (what the last pair's partner may read).

@@ -34,9 +34,27 @@ export interface Result {
   fetches: [bigint, number];
 }
 
-export const align = (n: number): number => (n + 15) & ~15;
-/** mvm.ts's packed weight index of (row k, column c) in a piece of rowsPad rows. */
-export const wIndex = (k: number, c: number, rowsPad: number): number => (c >> 2) * rowsPad * 4 + (k >> 3) * 32 + (c & 3) * 8 + (k & 7);
+/**
+ * A case's random input codes (HWC) and the tile its piece of `rows` rows sits in at (row0, col0), geoCols
+ * wide, with non-zero garbage around it; weight(k, col) reads the piece.
+ */
+export function pieceInputs(c: Case, rows: number, rand: () => number): { codes: Int16Array; tile: Int16Array; row0: number; col0: number; geoCols: number; weight: (k: number, col: number) => number } {
+  const maxCode = 255;
+  const code = (): number => {
+    if (c.uniform) return c.uniform.code;
+    if (rand() < c.zeros) return 0;
+    const m = c.extreme ? maxCode : 1 + Math.floor(rand() * maxCode);
+    return c.signed && rand() < 0.5 ? -m : m;
+  };
+  const codes = Int16Array.from({ length: c.inH * c.inW * c.inC }, code);
+  const row0 = Math.floor(rand() * 5);
+  const col0 = Math.floor(rand() * 6);
+  const geoCols = col0 + c.cols + Math.floor(rand() * 5);
+  const tile = Int16Array.from({ length: (row0 + rows + 2) * geoCols }, () => Math.floor(rand() * 16385) - 8192);
+  if (c.extreme) for (let i = 0; i < tile.length; i++) tile[i] = rand() < 0.5 ? -8192 : 8192;
+  if (c.uniform) tile.fill(c.uniform.weight);
+  return { codes, tile, row0, col0, geoCols, weight: (k, col) => tile[(row0 + k) * geoCols + col0 + col]! };
+}
 
 /** inH, inW, inC, padTop, padBottom, padLeft, padRight, cols */
 export type Shape = [number, number, number, number, number, number, number, number];

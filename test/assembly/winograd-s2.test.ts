@@ -7,7 +7,8 @@
 // along kernel columns and rows; the GEMMs by mvmSimd and by mvmLanes + mvmSimdFrom.
 import { beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
-import { align, winogradSuite, wIndex, type Case, type Result, type Shape } from './winograd-cases.js';
+import { pieceInputs, winogradSuite, type Case, type Result, type Shape } from './winograd-cases.js';
+import { scratchPointers, wIndex } from './scratch.js';
 
 let chip: ChipExports;
 beforeAll(async () => {
@@ -26,22 +27,7 @@ function run(c: Case, rand: () => number): Result {
   const s2Rows = 2 * ((6 * inC + 7) & ~7) + ((3 * inC + 7) & ~7);
   const vertical = c.vertical ?? false;
   const pairsPad = ((vertical ? gridW * ((gridH + 1) >> 1) : gridH * ((gridW + 1) >> 1)) + 1) & ~1;
-  const maxCode = 255;
-  const code = (): number => {
-    if (c.uniform) return c.uniform.code;
-    if (rand() < c.zeros) return 0;
-    const m = c.extreme ? maxCode : 1 + Math.floor(rand() * maxCode);
-    return c.signed && rand() < 0.5 ? -m : m;
-  };
-  const codes = Int16Array.from({ length: inH * inW * inC }, code);
-  // The piece sits at (row0, col0) of a tile geoCols wide; the cells around it are non-zero garbage.
-  const row0 = Math.floor(rand() * 5);
-  const col0 = Math.floor(rand() * 6);
-  const geoCols = col0 + c.cols + Math.floor(rand() * 5);
-  const tile = Int16Array.from({ length: (row0 + rows + 2) * geoCols }, () => Math.floor(rand() * 16385) - 8192);
-  const weight = (k: number, col: number): number => tile[(row0 + k) * geoCols + col0 + col]!;
-  if (c.extreme) for (let i = 0; i < tile.length; i++) tile[i] = rand() < 0.5 ? -8192 : 8192;
-  if (c.uniform) tile.fill(c.uniform.weight);
+  const { codes, tile, row0, col0, geoCols, weight } = pieceInputs(c, rows, rand);
   // IM2COL vectors and the packed piece, as the controller builds them for mvmGolden.
   const x = new Int16Array(posPad * rowsPad);
   let pulses = 0;
@@ -69,13 +55,7 @@ function run(c: Case, rand: () => number): Result {
   const bytes = c.signed ? 2 : 1;
   const srcBytes = codes.length * bytes;
   const sizes = [srcBytes, tile.length * 2, x.length * 2, w.length * 2, posPad * colsPad * 4, s2Rows * colsPad * 2, pairsPad * s2Rows * 2, 3 * pairsPad * colsPad * 4, posPad * colsPad * 4];
-  const base = chip.mvmScratch(sizes.reduce((s, n) => s + align(n), 0) + 64);
-  const ptrs: number[] = [];
-  let at = base;
-  for (const n of sizes) {
-    ptrs.push(at);
-    at = align(at + n);
-  }
+  const ptrs = scratchPointers(chip, sizes);
   const [srcPtr, tilePtr, xPtr, wPtr, goldPtr, uPtr, tPtr, mPtr, accPtr] = ptrs as [number, number, number, number, number, number, number, number, number];
   let mem = chip.memory.buffer;
   if (c.signed) new Int16Array(mem, srcPtr, codes.length).set(codes);
