@@ -109,15 +109,17 @@ if (!chromium) {
       // (the "backward" clip at 3.7–4.7 s fires nothing).
       const cliRun = await streamDetections(openAudioSource(repoPath('demo', 'stream.wav')), await createKwsChipClassifier({ driftS: 25, preset: 'paper', seed: 0, gdc: true }), STREAM_DEFAULTS, () => {}, () => {});
       const cli = cliRun.events.map((e) => ({ keyword: e.keyword, timeS: e.timeS }));
-      const judge = new StreamJudge(DEMO_STREAM_CLIPS, new Set(['yes', 'stop', 'go']));
+      const keywords = new Set(['yes', 'stop', 'go']);
+      const judge = new StreamJudge(DEMO_STREAM_CLIPS, keywords);
       for (const e of cliRun.events) expect(judge.judge(e).clip, `CLI detection ${e.keyword} at ${e.timeS} s`).not.toBeNull();
       expect(cli.length).toBeGreaterThanOrEqual(2);
-      expect(detections.length).toBeGreaterThanOrEqual(cli.length);
-      // The file's time at the page's t = 0, from the first detection; every detection must then fall on
-      // the CLI's time of its keyword in the file (± 0.4 s: the page's windows sit at another phase of the hop).
-      const first = cli.find((c) => c.keyword === detections[0]!.keyword);
-      expect(first, `first detection ${detections[0]!.keyword}`).toBeDefined();
-      const offset = first!.timeS - detections[0]!.timeS;
+      const cliHears = (d: { keyword: string }) => cli.some((c) => c.keyword === d.keyword);
+      const echoes = detections.filter(cliHears);
+      expect(echoes.length).toBeGreaterThanOrEqual(cli.length);
+      // The file's time at the page's t = 0, from the first detection of a word the CLI hears; every such
+      // detection must then fall on the CLI's time of its keyword in the file (± 0.4 s: the page's windows sit
+      // at another phase of the hop).
+      const offset = cli.find((c) => c.keyword === echoes[0]!.keyword)!.timeS - echoes[0]!.timeS;
       const inFile = (t: number) => (((t + offset) % period) + period) % period;
       /** The page time at which the CLI's detection of `d`'s keyword falls, nearest to d. */
       const snapped = (d: { keyword: string; timeS: number }) => {
@@ -127,19 +129,25 @@ if (!chromium) {
         return { gap, timeS: d.timeS - gap };
       };
       for (const d of detections) {
-        expect(cli.map((c) => c.keyword), `detection of ${d.keyword} at ${d.timeS} s`).toContain(d.keyword);
-        expect(Math.abs(snapped(d).gap), `${d.keyword} at ${d.timeS} s (file time ${inFile(d.timeS).toFixed(2)} s)`).toBeLessThan(0.4);
         expect(d.score).toBeGreaterThanOrEqual(0.7);
+        if (cliHears(d)) {
+          expect(Math.abs(snapped(d).gap), `${d.keyword} at ${d.timeS} s (file time ${inFile(d.timeS).toFixed(2)} s)`).toBeLessThan(0.4);
+        } else {
+          // A word the CLI misses near the 0.7 threshold (the demo's "go") may still reach it at the page's
+          // phase of the hop; it counts only as a correct detection by demo/README.md's rule, never a false one.
+          const verdict = new StreamJudge(DEMO_STREAM_CLIPS, keywords).judge({ ...d, timeS: inFile(d.timeS) });
+          expect(verdict.clip, `detection of ${d.keyword} at ${d.timeS} s (file time ${inFile(d.timeS).toFixed(2)} s), which the CLI does not make`).not.toBeNull();
+        }
       }
-      // And none is missed: from the first detection to the end, each keyword of each loop, in order.
-      const from = detections[0]!.timeS;
+      // And none of the CLI's is missed: from the first echo to the end, each of its keywords in each loop, in order.
+      const from = echoes[0]!.timeS;
       const to = endS - 0.5;
       const expected: Array<{ keyword: string; timeS: number }> = [];
       for (let k = -1; k <= 3; k++) for (const c of cli) expected.push({ keyword: c.keyword, timeS: c.timeS + k * period - offset });
       const want = expected.filter((e) => e.timeS >= from - 1e-6 && e.timeS <= to).sort((x, y) => x.timeS - y.timeS).map((e) => e.keyword);
-      const heard = detections.filter((d) => snapped(d).timeS <= to).map((d) => d.keyword);
+      const heard = echoes.filter((d) => snapped(d).timeS <= to).map((d) => d.keyword);
       expect(heard).toEqual(want);
-      expect(want.length).toBeGreaterThanOrEqual(2 * cli.length - 1); // two loops from the first detection: every keyword twice, but perhaps the first one
+      expect(want.length).toBeGreaterThanOrEqual(2 * cli.length - 1); // two loops from the first echo: every keyword twice, but perhaps the first one
       expect(await page.locator('.bar-fill[data-score]').count()).toBe(12);
       expect(Number(await data(page, '#meter-kws', 'inferences'))).toBeGreaterThanOrEqual(200);
     }, 300_000);
