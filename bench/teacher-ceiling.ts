@@ -177,12 +177,19 @@ async function main(args: string[]): Promise<void> {
   const graph = getGraph(task);
   const xHeld = held.examples.map((e) => networkInput(task, e));
   const xTrain = trainEx.map((e) => networkInput(task, e));
+  const students: Float32Array[] = [];
   for (const { path, image } of images_) {
     const net = new FloatForwarder(graph, image);
     const scores = (xs: Float32Array[]) => { const o = new Float32Array(xs.length * k); xs.forEach((x, i) => o.set(net.forward(x), i * k)); return o; };
     const own = scores(xHeld);
     const ownOffsets = fitLogitOffsets(scores(xTrain), yTrain, k).offsets;
-    console.log(`  ${path}: float ${pct(accuracyOf(own, yHeld))}; averaged with the corrected teacher ${pct(accuracyOf(meanOf([logSoftmaxRows(own, k), corrected]), yHeld))}; with its own offsets ${pct(accuracyOf(own, yHeld, ownOffsets))}`);
+    students.push(logSoftmaxRows(own, k));
+    console.log(`  ${path}: float ${pct(accuracyOf(own, yHeld))}; averaged with the corrected teacher ${pct(accuracyOf(meanOf([students.at(-1)!, corrected]), yHeld))}; with its own offsets ${pct(accuracyOf(own, yHeld, ownOffsets))}`);
+  }
+  if (students.length > 1) {
+    // An ensemble of students as one co-teacher: their mean, and that mean averaged with the corrected teacher.
+    const ensemble = meanOf(students);
+    console.log(`  the ${students.length} images averaged: ${pct(accuracyOf(ensemble, yHeld))}; that average with the corrected teacher ${pct(accuracyOf(meanOf([ensemble, corrected]), yHeld))}`);
   }
 }
 
