@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWav } from '../host/audio/wav.js';
 import { StreamFeatures } from '../host/audio/stream-features.js';
+import { SAMPLE_RATE } from '../host/audio/mfcc.js';
 import { parseHop, parseNonNegTime, parseThreshold } from '../host/cli/kws.js';
 import { STREAM_DEFAULTS } from '../host/kws/stream-detections.js';
 import { parseBits, parseDuration, parseNonNegInt, parsePreset } from '../host/cli/options.js';
@@ -132,7 +133,7 @@ async function run(argv: string[]): Promise<void> {
     image: imageSource,
     trained,
     clips: trained ? `held-out speakers (training seed ${image.training.seed})` : 'all clips (random image)',
-    settings: { bits: classifier.bits, preset, driftS, seed, gdc: !a['no-gdc'], hopMs: (hopSamples / 16000) * 1000, threshold, smoothingS, refractoryS },
+    settings: { bits: classifier.bits, preset, driftS, seed, gdc: !a['no-gdc'], hopMs: (hopSamples / SAMPLE_RATE) * 1000, threshold, smoothingS, refractoryS },
     audioMinutes: stream.durationS / 60,
     placed: stream.placed.length,
     keywords: score.keywords,
@@ -150,7 +151,7 @@ async function run(argv: string[]): Promise<void> {
     uJTotal: summary.uJTotal,
     meanLatencyUs: summary.meanLatencyUs,
     peakRssMb,
-    operatingPoints: operatingPoints(recorder.windows, stream.keywords, summary.audioSeconds, sweep, { labels: classifier.labels, hopS: hopSamples / 16_000, smoothingS, refractoryS }).map((p) => ({
+    operatingPoints: operatingPoints(recorder.windows, stream.keywords, summary.audioSeconds, sweep, { labels: classifier.labels, hopS: hopSamples / SAMPLE_RATE, smoothingS, refractoryS }).map((p) => ({
       threshold: p.threshold,
       misses: p.score.misses,
       missRate: p.score.missRate,

@@ -29,10 +29,6 @@ function dacCode(x: number, step: number, minCode: number, maxCode: number): num
   return Math.min(Math.max(nearestEven(v), minCode), maxCode) | 0; // −0 → 0, as an integer code
 }
 
-function scratch(bytes: number[]): number[] {
-  return scratchPointers(chip, bytes);
-}
-
 describe('requantize (SIMD lanes) = dacCode', () => {
   const special = [0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 1.1754942e-38, 3.4e38, -3.4e38, 1e30, -1e30];
   for (const bits of [8, 6, 4] as const) {
@@ -51,7 +47,7 @@ describe('requantize (SIMD lanes) = dacCode', () => {
           for (let i = 0; i < 400; i++) values.push(f32((rand() * 2 - 1) * maxCode * 1.3 * step), f32((rand() * 2 - 1) * 10 ** (rand() * 60 - 30)));
           for (const n of [values.length, 1, 3, 4, 5, 7, 8, 9, 12, 13]) {
             const ys = values.slice(0, n);
-            const [yPtr, dPtr] = scratch([ys.length * 4, ys.length * 2]) as [number, number];
+            const [yPtr, dPtr] = scratchPointers(chip, [ys.length * 4, ys.length * 2]) as [number, number];
             new Float32Array(chip.memory.buffer, yPtr, ys.length).set(ys);
             chip.requantize(yPtr, ys.length, dPtr, signed, step, maxCode);
             const got = signed ? Array.from(new Int16Array(chip.memory.buffer, dPtr, ys.length)) : Array.from(new Uint8Array(chip.memory.buffer, dPtr, ys.length));
@@ -77,7 +73,7 @@ describe('adcConvertPiece = adcQuantize, = adcConvertRows on a zeroed row', () =
             if (i % 7 === 0) return Math.round(((Math.floor(rand() * 2 * maxCode + 4) - maxCode - 2 + 0.5) / k)) | 0; // near a tie
             return Math.floor((rand() * 2 - 1) * Math.min(2 ** 31 - 1, (maxCode * 1.2) / k));
           });
-          const [aPtr, oPtr, rPtr] = scratch([accs.length * 4, positions * cols * 4, positions * cols * 4]) as [number, number, number];
+          const [aPtr, oPtr, rPtr] = scratchPointers(chip, [accs.length * 4, positions * cols * 4, positions * cols * 4]) as [number, number, number];
           new Int32Array(chip.memory.buffer, aPtr, accs.length).set(accs);
           new Int32Array(chip.memory.buffer, oPtr, positions * cols).fill(0x12345678); // written, not added
           new Int32Array(chip.memory.buffer, rPtr, positions * cols).fill(0);
@@ -106,7 +102,7 @@ describe('scaleBnReluMax then requantize = scaleBnRelu then requantize', () => {
         const scale = Float32Array.from({ length: nMat }, (_, c) => (c === 0 ? -0 : c === 1 ? 0 : (rand() * 2 - 1) * 3));
         const offset = Float32Array.from({ length: nMat }, (_, c) => (c === 2 ? -0 : (rand() * 2 - 1) * 2));
         const n = positions * nOut;
-        const [aPtr, sPtr, oPtr, y1, y2, d1, d2] = scratch([adc.length * 4, nMat * 4, nMat * 4, n * 4, n * 4, n, n]) as number[] as [number, number, number, number, number, number, number];
+        const [aPtr, sPtr, oPtr, y1, y2, d1, d2] = scratchPointers(chip, [adc.length * 4, nMat * 4, nMat * 4, n * 4, n * 4, n, n]) as number[] as [number, number, number, number, number, number, number];
         const mem = chip.memory.buffer;
         new Int32Array(mem, aPtr, adc.length).set(adc);
         new Float32Array(mem, sPtr, nMat).set(scale);

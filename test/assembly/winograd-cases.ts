@@ -59,6 +59,22 @@ export function pieceInputs(c: Case, rows: number, rand: () => number): { codes:
 /** inH, inW, inC, padTop, padBottom, padLeft, padRight, cols */
 export type Shape = [number, number, number, number, number, number, number, number];
 
+/** Edge shapes both suites run (inH, inW, inC, padTop, padBottom, padLeft, padRight, cols): single pixels,
+ * 'valid' and asymmetric padding, and 513 rows (F(2,3): 171 transformed rows, parts of 168 + 3). */
+export const EDGE_SHAPES: readonly Shape[] = [
+  [1, 1, 1, 1, 1, 1, 1, 1],
+  [1, 2, 3, 1, 1, 1, 1, 5],
+  [2, 1, 2, 1, 1, 1, 1, 3],
+  [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
+  [5, 6, 5, 0, 0, 0, 0, 7],
+  [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
+  [5, 8, 9, 0, 1, 1, 0, 9],
+  [4, 9, 12, 2, 0, 0, 2, 10],
+  [3, 10, 13, 1, 1, 2, 0, 2],
+  [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows
+  [2, 7, 4, 1, 1, 1, 1, 31],
+];
+
 export interface SuiteOptions {
   shapes: Shape[];
   /** Title suffix of the extreme test (what it proves for this kernel). */

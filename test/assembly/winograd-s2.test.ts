@@ -7,7 +7,7 @@
 // along kernel columns and rows; the GEMMs by mvmSimd and by mvmLanes + mvmSimdFrom.
 import { beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
-import { pieceInputs, winogradSuite, type Case, type Result, type Shape } from './winograd-cases.js';
+import { EDGE_SHAPES, pieceInputs, winogradSuite, type Case, type Result, type Shape } from './winograd-cases.js';
 import { scratchPointers, wIndex } from './scratch.js';
 
 let chip: ChipExports;
@@ -90,17 +90,7 @@ const shapes: Shape[] = [
   [49, 10, 84, 1, 1, 0, 1, 112], // KWS conv2: 25 × 5 grid, 756 rows
   [50, 50, 12, 0, 1, 0, 1, 24], // VWW b1_expand
   [13, 13, 28, 1, 1, 1, 1, 52],
-  [1, 1, 1, 1, 1, 1, 1, 1],
-  [1, 2, 3, 1, 1, 1, 1, 5],
-  [2, 1, 2, 1, 1, 1, 1, 3],
-  [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
-  [5, 6, 5, 0, 0, 0, 0, 7],
-  [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
-  [5, 8, 9, 0, 1, 1, 0, 9],
-  [4, 9, 12, 2, 0, 0, 2, 10],
-  [3, 10, 13, 1, 1, 2, 0, 2],
-  [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows
-  [2, 7, 4, 1, 1, 1, 1, 31],
+  ...EDGE_SHAPES,
   [8, 9, 113, 0, 1, 1, 0, 13], // 1017 rows
   [5, 3, 60, 1, 1, 0, 0, 6],
   [6, 6, 5, 0, 0, 0, 0, 5], // 'valid', even: a position past the last pair's input

@@ -8,7 +8,7 @@
 // the GEMMs by mvmSimd (KERNELS_WINOGRAD) and by mvmLanes + mvmSimdStrided (KERNELS_LANES, KERNELS_PARTS).
 import { beforeAll } from 'vitest';
 import { instantiateChip, type ChipExports } from '../../host/chip/wasm.js';
-import { pieceInputs, winogradSuite, type Case, type Result, type Shape } from './winograd-cases.js';
+import { EDGE_SHAPES, pieceInputs, winogradSuite, type Case, type Result, type Shape } from './winograd-cases.js';
 import { scratchPointers, wIndex } from './scratch.js';
 
 let chip: ChipExports;
@@ -94,17 +94,7 @@ const shapes: Shape[] = [
   [13, 13, 28, 1, 1, 1, 1, 152], // b4/b5_expand
   [7, 7, 32, 1, 1, 1, 1, 76], // b10_expand
   [4, 4, 16, 1, 1, 1, 1, 96], // b14_expand
-  [1, 1, 1, 1, 1, 1, 1, 1],
-  [1, 2, 3, 1, 1, 1, 1, 5],
-  [2, 1, 2, 1, 1, 1, 1, 3],
-  [3, 3, 1, 0, 0, 0, 0, 4], // 'valid': one position
-  [5, 6, 5, 0, 0, 0, 0, 7],
-  [6, 5, 7, 1, 0, 0, 1, 6], // asymmetric padding
-  [5, 8, 9, 0, 1, 1, 0, 9],
-  [4, 9, 12, 2, 0, 0, 2, 10],
-  [3, 10, 13, 1, 1, 2, 0, 2],
-  [9, 3, 57, 1, 1, 1, 1, 4], // 513 rows: 171 transformed, parts of 168 + 3
-  [2, 7, 4, 1, 1, 1, 1, 31],
+  ...EDGE_SHAPES,
   [25, 5, 112, 1, 1, 1, 1, 84], // KWS conv3: 1008 rows, parts of 168 + 168
   [25, 5, 84, 1, 1, 1, 1, 84], // KWS conv4/conv5: 756 rows, parts of 168 + 84
   [4, 5, 113, 0, 1, 1, 0, 13], // 1017 rows: parts of 168 + 168 + 3
