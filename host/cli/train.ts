@@ -3,7 +3,7 @@
  * [--steps N] [--batch 64] [--lr 1e-3] [--init IMAGE] [--out IMAGE] [--seed N] [--data DIR] [--resume]
  * [--range-init one|calibrated|fitted] [--checkpoints DIR] [--limit N] [--force] [--teacher FILE.tflite]
  * [--kd-weight w] [--kd-temp T] [--teacher-prior none|fit|fit-init] [--mix none|mixup|cutmix|mixcut|mosaic] [--drift-gain g [--drift-gain-shared]] [--bn-stats batch|frozen]
- * [--speed s] [--time-mask ms] [--crop light|inception] [--color-jitter] [--ema d] [--feature-kd w] [--eta-input η] [--view-seed n]`:
+ * [--speed s] [--time-mask ms] [--crop light|inception] [--color-jitter] [--ema d] [--feature-kd w] [--eta-input η] [--sam ρ] [--view-seed n]`:
  * the hardware-aware trainer (models/train). It is loaded by dynamic import only, so the runtime never
  * loads tfjs (contracts.md §7). Progress on stderr (a bar on a terminal, a line per epoch otherwise);
  * the image, its .log.json and a checkpoint per epoch (checkpoints/<run>/state.json) on disk.
@@ -62,6 +62,7 @@ interface TrainFlags {
   featureKd?: number;
   featureGrid?: number;
   dropPath?: number;
+  sam?: number;
   viewSeed?: number;
   force?: boolean;
 }
@@ -201,6 +202,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
     .option('--feature-kd <w>', 'with --teacher: also match the teacher\'s pooled penultimate features through a training-only linear map, this weight in the loss (e.g. 1; default off)', parsePositiveNumber)
     .option('--feature-grid <g>', 'with --feature-kd: match the teacher\'s last feature map cell by cell on a g × g grid (both maps average-pooled to it; VWW: 3) instead of its global pool', parsePositiveInt)
     .option('--drop-path <p>', 'vww: stochastic depth, each example skips a residual block\'s branch with probability rising linearly to p at the last block, kept branches scaled by 1 / (1 − rate) (training only; e.g. 0.1; default off)', parseFraction('drop-path'))
+    .option('--sam <rho>', 'sharpness-aware steps: each step descends with the gradient at the worst analog weights within radius rho, measured in W_max units as the chip\'s noise is (twice the compute per step; e.g. 2; default off)', parsePositiveNumber)
     .option('--ema <decay>', 'export an exponential moving average of the weights, this decay per step (e.g. 0.998: about the last 500 steps; default off)', parseEma)
     .option('--seed <n>', 'random seed (data split, augmentation, init, noise)', parseNonNegInt, 0)
     .option('--view-seed <n>', 'seed of the epochs\' views (order, augmentation, mixing) and the training noise only, not the split (default --seed): a continuation with another view seed sees new views of the same training data', parseNonNegInt)
@@ -284,6 +286,7 @@ export const register: RegisterCommand = (program: Command, io: Io) => {
           ...(f.featureKd !== undefined ? { featureKd: f.featureKd } : {}),
           ...(f.featureGrid !== undefined ? { featureGrid: f.featureGrid } : {}),
           ...(f.dropPath !== undefined ? { dropPath: f.dropPath } : {}),
+          ...(f.sam !== undefined ? { sam: f.sam } : {}),
           ...(f.viewSeed !== undefined ? { viewSeed: f.viewSeed } : {}),
           targets: f.targets,
           force: f.force === true,

@@ -16,6 +16,7 @@ import { distillationLoss } from './distill.js';
 import { studentFeatureRows, type FeatureHead } from './feature-distill.js';
 import type { KdConfig } from './options.js';
 import { forward, rangeVariables, stdOf, weightVariables, type AnalogModel, type ForwardOptions, type LayerTap, type PooledOut } from './model.js';
+import { samPerturbation, withPerturbation } from './sam.js';
 import { maxCode } from './ste.js';
 import { roundHalfEven } from '../../host/round.js';
 
@@ -48,6 +49,8 @@ export interface HwConfig {
   bnFrozen?: boolean;
   /** Stochastic depth: the top rate of residual branches dropped (model.ts ForwardOptions.dropPath); null = none. */
   dropPath?: number | null;
+  /** SAM's radius ρ in W_max units (sam.ts): a second pass per step at the worst nearby analog weights; null = off. */
+  sam?: number | null;
 }
 
 /** What a step learns from besides the integer labels: a mixed view's label blend and the teacher's logits. */
@@ -159,21 +162,35 @@ export function trainStep(
   const rVars = opt.ranges ? rangeVariables(model) : [];
   const feat = targets.features;
   let correct = 0;
+  const lossOf = (passOpts: ForwardOptions, count: boolean) => (): tf.Scalar => {
+    const pooled: PooledOut = {};
+    const logits = forward(model, x, passOpts, undefined, feat ? pooled : undefined);
+    if (count) correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')).dataSync()[0]!;
+    // Labels alone keep the exact loss of runs made before distillation existed.
+    let l: tf.Scalar;
+    if (!targets.soft && !targets.teacher) l = crossEntropy(logits, labels);
+    else {
+      const dist = targets.soft ?? (tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D);
+      l = distillationLoss(logits, dist, targets.teacher ?? null, targets.kd ?? null);
+    }
+    if (!feat) return l;
+    return tf.add(l, tf.mul(feat.head.loss(studentFeatureRows(pooled, feat.grid), feat.teacher), feat.weight)) as tf.Scalar;
+  };
+  // SAM (sam.ts): an ascent pass with the same noise draws finds the worst nearby analog weights; BN's
+  // moving statistics are left alone there (momentum 1), so only the descent pass moves them, once.
+  const analog = model.layers.map((l) => l.w);
+  const sam = cfg.sam ? cfg.sam : 0;
+  let lossAtWeights: number | null = null;
+  const perturbation = sam > 0
+    ? tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(lossOf({ ...fo, bnMomentum: 1 }, true), analog);
+        lossAtWeights = value.dataSync()[0]!;
+        return samPerturbation(analog.map((v) => grads[v.name]!), model.layers.map((l) => l.wMax), sam);
+      })
+    : null;
   const loss = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const pooled: PooledOut = {};
-      const logits = forward(model, x, fo, undefined, feat ? pooled : undefined);
-      correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')).dataSync()[0]!;
-      // Labels alone keep the exact loss of runs made before distillation existed.
-      let l: tf.Scalar;
-      if (!targets.soft && !targets.teacher) l = crossEntropy(logits, labels);
-      else {
-        const dist = targets.soft ?? (tf.oneHot(labels, logits.shape[1]).toFloat() as tf.Tensor2D);
-        l = distillationLoss(logits, dist, targets.teacher ?? null, targets.kd ?? null);
-      }
-      if (!feat) return l;
-      return tf.add(l, tf.mul(feat.head.loss(studentFeatureRows(pooled, feat.grid), feat.teacher), feat.weight)) as tf.Scalar;
-    }, [...wVars, ...rVars, ...(feat ? feat.head.variables() : [])]);
+    const descent = () => tf.variableGrads(lossOf(fo, perturbation === null), [...wVars, ...rVars, ...(feat ? feat.head.variables() : [])]);
+    const { value, grads } = perturbation ? withPerturbation(analog, perturbation, descent) : descent();
     clipGainGradient(model, grads);
     const lr = cosineLr(stageOf(cfg.mode) === 1 ? cfg.lr : cfg.lr / 10, step, total);
     opt.weights.apply(grads, lr);
@@ -182,7 +199,9 @@ export function trainStep(
     feat?.head.opt.apply(grads, cosineLr(cfg.lr, step, total));
     return value.dataSync()[0]!;
   });
-  return { loss, correct };
+  if (perturbation) tf.dispose(perturbation);
+  // The loss reported is the one at the weights themselves, comparable with runs without SAM.
+  return { loss: lossAtWeights ?? loss, correct };
 }
 
 /**

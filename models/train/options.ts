@@ -25,6 +25,12 @@ export const DEFAULT_KD: KdConfig = { weight: 0.9, temp: 2 };
 export const MAX_TIME_MASK_MS = 500;
 
 /**
+ * `--sam`: the largest radius accepted, in W_max units (sam.ts). A weight clipped at ±W_max is 1 in these
+ * units, so a radius this large could move a whole layer of a few hundred weights by its full range.
+ */
+export const MAX_SAM_RHO = 20;
+
+/**
  * `--teacher-prior`: 'fit' distils from the teacher's logits plus offsets fitted on our training split
  * (teacher-prior.ts); 'fit-init' also adds them to the --init image's class scores first.
  */

@@ -18,7 +18,7 @@ import { loadTaskData, type EpochView, type Examples, type TaskData } from './da
 import { DEFAULT_KD, type KdConfig } from './distill.js';
 import type { MixMode } from './mix.js';
 import type { CropMode } from './crop-modes.js';
-import { MAX_TIME_MASK_MS } from './options.js';
+import { MAX_SAM_RHO, MAX_TIME_MASK_MS } from './options.js';
 import { exportImage, initFromImage } from './export.js';
 import { calibrateRanges, createOptimizers, evalLogits, fitRangesForBits, reestimateBatchNorm, stageOf, trainStep, updateClipBounds, type HwConfig, type RangeInit, type TrainMode } from './hw.js';
 import { useWasmTrainingBackend } from './kernels.js';
@@ -94,6 +94,8 @@ export interface TrainOptions {
   bnFrozen?: boolean;
   /** VWW: stochastic depth, the top rate of residual branches dropped per example (drop-path.ts; default none). */
   dropPath?: number;
+  /** SAM's radius ρ in W_max units (sam.ts): each step descends from the worst analog weights within it (default off). */
+  sam?: number;
   /** Seed of the epochs' views (order, augmentation, mixing) and of the training noise (default: seed, which also fixes split and init). */
   viewSeed?: number;
   /** Export an exponential moving average of the trained variables, this decay per step (weight-average.ts). */
@@ -206,6 +208,8 @@ export interface RunConfig {
   etaInput?: number | null;
   /** Stochastic depth's top rate (absent: none). */
   dropPath?: number;
+  /** SAM's radius (absent: off). */
+  sam?: number;
   /** Seed of the epochs' views and the training noise (absent: seed). */
   viewSeed?: number;
 }
@@ -448,6 +452,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (o.driftGainShared && o.driftGainMin === undefined) throw new UserError('--drift-gain-shared says how --drift-gain draws its gains: it needs --drift-gain');
   if (o.dropPath !== undefined && !(o.dropPath >= 0 && o.dropPath < 1)) throw new UserError(`--drop-path must be in [0, 1) (got ${o.dropPath})`);
   if (o.dropPath && o.task !== 'vww') throw new UserError('--drop-path drops residual branches: AnalogNet-KWS has none (it is for --task vww)');
+  if (o.sam !== undefined && !(o.sam > 0 && o.sam <= MAX_SAM_RHO)) throw new UserError(`--sam must be a radius in (0, ${MAX_SAM_RHO}] (in W_max units; got ${o.sam})`);
   if (o.ema !== undefined && !(o.ema > 0 && o.ema < 1)) throw new UserError(`--ema must be in (0, 1) (got ${o.ema})`);
   if (o.featureKd !== undefined && !(o.featureKd > 0 && Number.isFinite(o.featureKd))) throw new UserError(`--feature-kd must be a positive weight (got ${o.featureKd})`);
   if (o.featureGrid !== undefined && !(Number.isInteger(o.featureGrid) && o.featureGrid >= 1)) throw new UserError(`--feature-grid must be a whole number of cells ≥ 1 (got ${o.featureGrid})`);
@@ -495,6 +500,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
     ...(o.colorJitter ? { colorJitter: true } : {}),
     ...(o.ema ? { ema: o.ema } : {}),
     ...(o.dropPath ? { dropPath: o.dropPath } : {}),
+    ...(o.sam ? { sam: o.sam } : {}),
     ...(o.featureKd ? { featureKd: o.featureKd } : {}),
     ...(o.featureKd && o.featureGrid ? { featureGrid: o.featureGrid } : {}),
     ...(o.etaInput !== undefined && stage2 ? { etaInput: o.etaInput } : {}),
@@ -508,7 +514,7 @@ export async function train(o: TrainOptions): Promise<TrainResult | StoppedRun> 
   if (stepsPerEpoch < 1) throw new UserError(`--batch ${o.batch} is larger than the ${data.trainCount} training examples`);
   const totalSteps = o.steps ?? o.epochs * stepsPerEpoch;
   const epochs = Math.ceil(totalSteps / stepsPerEpoch);
-  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, driftGainShared: config.driftGainShared === true, bnFrozen: config.bnStats === 'frozen', etaInput: config.etaInput ?? null, dropPath: config.dropPath ?? null };
+  const hw: HwConfig = { mode: o.mode, bits: o.bits, eta: config.eta, lr: o.lr, driftGainMin: config.driftGainMin ?? null, driftGainShared: config.driftGainShared === true, bnFrozen: config.bnStats === 'frozen', etaInput: config.etaInput ?? null, dropPath: config.dropPath ?? null, sam: config.sam ?? null };
   const teacher = o.teacher ? (await import('../teacher/teacher.js')).loadTeacher(o.teacher, o.task) : null;
   const kd: KdConfig | null = teacher ? { weight: config.kdWeight!, temp: config.kdTemp! } : null;
   const teacherOwnInput = teacher !== null && !(teacher.input.h === h && teacher.input.w === w && teacher.input.c === c);
