@@ -179,7 +179,7 @@ export function trainStep(
   // SAM (sam.ts): an ascent pass with the same noise draws finds the worst nearby analog weights; BN's
   // moving statistics are left alone there (momentum 1), so only the descent pass moves them, once.
   const analog = model.layers.map((l) => l.w);
-  const sam = cfg.sam ? cfg.sam : 0;
+  const sam = cfg.sam ?? 0;
   let lossAtWeights: number | null = null;
   const perturbation = sam > 0
     ? tf.tidy(() => {

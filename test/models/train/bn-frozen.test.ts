@@ -5,18 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { NetworkGraph } from '../../../models/graphs/types.js';
 import { trainForwardOptions } from '../../../models/train/hw.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
 import { createModel, forward, type AnalogModel } from '../../../models/train/model.js';
+import { denseGraph } from './dense-graph.js';
 
 const C = 8;
 const N = 64;
-const graph: NetworkGraph = {
-  name: 'kws', task: 'kws', title: 'one dense layer with BN', input: { h: 1, w: 1, c: C }, inputSigned: true,
-  classes: Array.from({ length: C }, (_, i) => `c${i}`),
-  layers: [{ name: 'fc', kind: 'dense', input: 'input', units: C, bn: true, relu: false }],
-};
+const graph = denseGraph(C, true);
 let model: AnalogModel;
 let x: tf.Tensor4D;
 const base = { eta: 0, bits: null, quantNoiseP: 1, seed: 3 };

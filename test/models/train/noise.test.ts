@@ -7,20 +7,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { NetworkGraph } from '../../../models/graphs/types.js';
 import { QUANT_NOISE_P } from '../../../models/train/hw.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
 import { createModel, driftGainOf, forward, passDriftGain, type AnalogModel } from '../../../models/train/model.js';
 import { trainForwardOptions } from '../../../models/train/hw.js';
 import { train } from '../../../models/train/train.js';
 import { sharedDataDir } from '../../../host/paths.js';
+import { denseGraph } from './dense-graph.js';
 
 const C = 64;
-const graph: NetworkGraph = {
-  name: 'kws', task: 'kws', title: 'one dense layer', input: { h: 1, w: 1, c: C }, inputSigned: true,
-  classes: Array.from({ length: C }, (_, i) => `c${i}`),
-  layers: [{ name: 'fc', kind: 'dense', input: 'input', units: C, bn: false, relu: false }],
-};
+const graph = denseGraph(C, false);
 let model: AnalogModel;
 let eye: tf.Tensor4D;
 let clipped: Float32Array;

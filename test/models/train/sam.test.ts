@@ -12,13 +12,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../host/errors.js';
 import { sharedDataDir } from '../../../host/paths.js';
-import type { NetworkGraph } from '../../../models/graphs/types.js';
 import { createOptimizers, trainForwardOptions, trainStep, type HwConfig } from '../../../models/train/hw.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
 import { createModel, disposeModel, forward, type AnalogModel } from '../../../models/train/model.js';
+import { MAX_SAM_RHO } from '../../../models/train/options.js';
 import { samPerturbation, withPerturbation } from '../../../models/train/sam.js';
 import { train } from '../../../models/train/train.js';
 import { imageWeights, stoppedAndResumed, tinyKwsRun } from './tiny-run.js';
+import { denseGraph } from './dense-graph.js';
 
 beforeAll(async () => {
   await useWasmTrainingBackend();
@@ -77,11 +78,7 @@ describe('withPerturbation', () => {
 
 describe('a SAM step', () => {
   const C = 6;
-  const graph: NetworkGraph = {
-    name: 'kws', task: 'kws', title: 'one dense layer with BN', input: { h: 1, w: 1, c: C }, inputSigned: true,
-    classes: Array.from({ length: C }, (_, i) => `c${i}`),
-    layers: [{ name: 'fc', kind: 'dense', input: 'input', units: C, bn: true, relu: false }],
-  };
+  const graph = denseGraph(C, true);
   const fresh = (): AnalogModel => {
     const m = createModel(graph, 5);
     m.layers[0]!.wMax = 0.5;
@@ -156,6 +153,6 @@ describe.skipIf(!have)('train --sam (real data)', () => {
     expect(imageWeights(plain.imagePath)).not.toEqual(imageWeights(a.imagePath));
     expect(imageWeights(await stoppedAndResumed({ ...full('samr'), sam: 0.25 }))).toEqual(imageWeights(a.imagePath));
     await expect(train({ ...full('zero'), sam: 0 })).rejects.toThrow(UserError);
-    await expect(train({ ...full('big'), sam: 21 })).rejects.toThrow(UserError);
+    await expect(train({ ...full('big'), sam: MAX_SAM_RHO + 1 })).rejects.toThrow(UserError);
   }, 240_000);
 });
