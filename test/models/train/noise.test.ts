@@ -7,10 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QUANT_NOISE_P } from '../../../models/train/hw.js';
+import { QUANT_NOISE_P, trainForwardOptions } from '../../../models/train/hw.js';
 import { useWasmTrainingBackend } from '../../../models/train/kernels.js';
 import { createModel, driftGainOf, forward, passDriftGain, type AnalogModel } from '../../../models/train/model.js';
-import { trainForwardOptions } from '../../../models/train/hw.js';
 import { train } from '../../../models/train/train.js';
 import { sharedDataDir } from '../../../host/paths.js';
 import { denseGraph } from './dense-graph.js';

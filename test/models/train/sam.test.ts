@@ -18,8 +18,8 @@ import { createModel, disposeModel, forward, type AnalogModel } from '../../../m
 import { MAX_SAM_RHO } from '../../../models/train/options.js';
 import { samPerturbation, withPerturbation } from '../../../models/train/sam.js';
 import { train } from '../../../models/train/train.js';
-import { imageWeights, stoppedAndResumed, tinyKwsRun } from './tiny-run.js';
 import { denseGraph } from './dense-graph.js';
+import { imageWeights, stoppedAndResumed, tinyKwsRun } from './tiny-run.js';
 
 beforeAll(async () => {
   await useWasmTrainingBackend();
